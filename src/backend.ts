@@ -1,0 +1,214 @@
+/**
+ * Backend selection. The chain, best first:
+ *   tensorflow-gpu (@tensorflow/tfjs-node-gpu, CUDA GPU present) → webgpu (Dawn, hardware
+ *   adapter) → tensorflow (@tensorflow/tfjs-node) → wasm → cpu.
+ * `ACTIVATION_LAB_BACKEND=wasm|cpu|tensorflow|webgpu` forces one. A backend that fails to
+ * initialise is skipped with one log line, never a crash; the chosen one is always reported.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import { tf } from "./tf";
+
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
+
+export interface BackendInfo {
+  /** tfjs backend name actually in use. */
+  name: BackendName;
+  /** true when computing on a GPU. */
+  gpu: boolean;
+  /** Adapter or device name, where known. */
+  device?: string;
+  /** tfjs version. */
+  version: string;
+  /** Threads the backend computes with, where known. */
+  threads?: number;
+  /** WASM SIMD in use. */
+  simd?: boolean;
+  /** Backends tried before this one, with why they were skipped. */
+  skipped: { name: string; reason: string }[];
+  /** Whether the choice was forced by ACTIVATION_LAB_BACKEND. */
+  forced: boolean;
+}
+
+export const BACKEND_CHOICES: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
+
+let selected: BackendInfo | undefined;
+let selecting: Promise<BackendInfo> | undefined;
+
+function log(line: string): void {
+  if (process.env.ACTIVATION_LAB_QUIET !== "1") process.stderr.write(`[activation-lab] ${line}\n`);
+}
+
+function hasCudaGpu(): boolean {
+  try {
+    return fs.existsSync("/proc/driver/nvidia/version") || fs.existsSync("/dev/nvidia0");
+  } catch {
+    return false;
+  }
+}
+
+type Attempt = (info: Partial<BackendInfo>) => Promise<boolean>;
+
+/** Loads an optional package, or returns undefined when it is not installed or fails to load. */
+function tryRequire(id: string): { ok: true; mod: unknown } | { ok: false; reason: string } {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return { ok: true, mod: require(id) };
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0];
+    return { ok: false, reason: /Cannot find module/.test(msg) ? `${id} is not installed` : msg };
+  }
+}
+
+const attempts: Record<string, Attempt> = {
+  async "tensorflow-gpu"(info) {
+    if (!hasCudaGpu()) throw new Error("no CUDA GPU found");
+    const r = tryRequire("@tensorflow/tfjs-node-gpu");
+    if (!r.ok) throw new Error(r.reason);
+    if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node-gpu failed to initialise");
+    info.gpu = true;
+    info.device = "CUDA";
+    return true;
+  },
+  async webgpu(info) {
+    const { initWebGpu } = await import("./webgpu");
+    const adapter = await initWebGpu(forcedName() === "webgpu");
+    info.gpu = !adapter.isFallbackAdapter;
+    info.device = adapter.description;
+    return true;
+  },
+  async tensorflow(info) {
+    const r = tryRequire("@tensorflow/tfjs-node");
+    if (!r.ok) throw new Error(r.reason);
+    if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node failed to initialise");
+    info.gpu = false;
+    info.device = `${os.cpus()[0]?.model ?? "CPU"}`.trim();
+    info.threads = os.cpus().length;
+    return true;
+  },
+  async wasm(info) {
+    const r = tryRequire("@tensorflow/tfjs-backend-wasm");
+    if (!r.ok) throw new Error(r.reason);
+    if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend failed to initialise");
+    info.gpu = false;
+    info.simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
+    info.threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT") ? os.cpus().length : 1;
+    info.device = "WebAssembly";
+    return true;
+  },
+  async cpu(info) {
+    if (!(await tf.setBackend("cpu"))) throw new Error("the cpu backend failed to initialise");
+    info.gpu = false;
+    info.threads = 1;
+    info.device = "JavaScript";
+    return true;
+  },
+};
+
+const CHAIN = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"] as const;
+
+function forcedName(): BackendName | undefined {
+  const raw = process.env.ACTIVATION_LAB_BACKEND?.trim();
+  if (!raw) return undefined;
+  if (!(BACKEND_CHOICES as readonly string[]).includes(raw)) {
+    throw new Error(
+      `ACTIVATION_LAB_BACKEND="${raw}" is not a backend; valid choices: ${BACKEND_CHOICES.join(", ")}`,
+    );
+  }
+  return raw as BackendName;
+}
+
+async function select(order: readonly string[], forced: boolean): Promise<BackendInfo> {
+  const skipped: BackendInfo["skipped"] = [];
+  for (const candidate of order) {
+    const info: Partial<BackendInfo> = {};
+    try {
+      await attempts[candidate](info);
+      const name = tf.getBackend() as BackendName;
+      return {
+        name,
+        gpu: info.gpu ?? false,
+        device: info.device,
+        version: tf.version.tfjs,
+        threads: info.threads,
+        simd: info.simd,
+        skipped,
+        forced,
+      };
+    } catch (e) {
+      const reason = (e as Error).message.split("\n")[0];
+      skipped.push({ name: candidate, reason });
+      // Optional backends that are simply absent are the normal case: say so once, quietly.
+      if (forced || !/not installed|no CUDA GPU|no hardware/.test(reason)) {
+        log(`backend ${candidate} skipped: ${reason}`);
+      }
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could be initialised: ${skipped.map((s) => `${s.name}: ${s.reason}`).join("; ")}`);
+}
+
+/**
+ * Runs the backend chain once (or the forced backend) and resolves to what was chosen.
+ * Every async entry point of the library awaits this, so callers rarely need to.
+ */
+export function ready(): Promise<BackendInfo> {
+  if (selected) return Promise.resolve(selected);
+  if (!selecting) {
+    const forced = forcedName();
+    const order = forced ? [forced] : CHAIN;
+    selecting = select(order, forced !== undefined).then(
+      (info) => (selected = info),
+      (e) => {
+        selecting = undefined;
+        throw e;
+      },
+    );
+  }
+  return selecting;
+}
+
+/**
+ * What the library computes on. Before `ready()` has finished this describes tfjs's current
+ * backend and says so with `pending: true`.
+ */
+export function backend(): BackendInfo & { pending?: boolean } {
+  if (selected) return { ...selected, skipped: [...selected.skipped] };
+  return {
+    name: tf.getBackend() as BackendName,
+    gpu: false,
+    version: tf.version.tfjs,
+    skipped: [],
+    forced: false,
+    pending: true,
+  };
+}
+
+/** Switches backend explicitly (tests run one suite over every backend present). */
+export async function useBackend(name: BackendName): Promise<BackendInfo> {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(name)) {
+    throw new Error(`"${String(name)}" is not a backend; valid choices: ${BACKEND_CHOICES.join(", ")}`);
+  }
+  await selecting?.catch(() => undefined);
+  selected = undefined;
+  selecting = select([name], true).then((info) => (selected = info));
+  return selecting;
+}
+
+/** Backends that can be initialised here, in chain order (slow: tries each). */
+export async function availableBackends(): Promise<BackendName[]> {
+  const found: BackendName[] = [];
+  for (const name of ["webgpu", "tensorflow", "wasm", "cpu"] as BackendName[]) {
+    const before = tf.getBackend();
+    try {
+      const info: Partial<BackendInfo> = {};
+      await attempts[name](info);
+      if (name === "webgpu" && info.gpu === false && process.env.ACTIVATION_LAB_WEBGPU_SOFTWARE !== "1") {
+        // Software adapters only count when asked for (CI's lavapipe run).
+      } else found.push(name);
+    } catch {
+      /* absent */
+    }
+    if (before) await tf.setBackend(before);
+  }
+  return found;
+}
