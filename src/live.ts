@@ -12,8 +12,9 @@ export type MimeBundle = Record<string, unknown>;
 /** The display protocol Deno's kernel and ours share: `obj[DISPLAY]()` returns a MIME bundle. */
 export const DISPLAY = Symbol.for("Jupyter.display");
 
+/** `[DISPLAY]()` may return the bundle or a promise of it (vega's SVG rendering is async). */
 export interface Displayable {
-  [DISPLAY](): MimeBundle;
+  [DISPLAY](): MimeBundle | Promise<MimeBundle>;
 }
 
 export function isDisplayable(x: unknown): x is Displayable {
