@@ -1,0 +1,215 @@
+/**
+ * gradientFlow: how the gradient of a loss reaches each layer of a deep fully connected
+ * network, per activation (DESIGN §8). The loss is L = ½·mean over the batch of ‖h_depth‖²,
+ * so the backward pass starts from h_depth / batch and everything else is the network.
+ */
+import { tf, type Tensor } from "../tf";
+import { ready } from "../backend";
+import { DISPLAY, progress, takeInterrupt, yieldToEventLoop, type MimeBundle } from "../live";
+import { resolveActivations, type Activation, type ActivationLike } from "../activations";
+import { dataset, DATASET_NAMES, type DatasetName } from "../datasets";
+import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
+import { gradientFlowSpec } from "../charts/gradient-flow";
+import { checkChoice, checkInt, checkKeys, withContext } from "./options";
+import { Rng } from "./rng";
+import { backward, drawWeights, forward, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
+import { forwardStats, gradStats, type ForwardStats, type GradStats } from "./stats";
+
+export interface GradientFlowOptions {
+  activations?: ActivationLike | ActivationLike[];
+  depth?: number;
+  width?: number;
+  batch?: number;
+  init?: InitChoice;
+  norm?: NormName;
+  input?: "normal" | DatasetName;
+  bins?: number;
+  seed?: number;
+}
+
+export type Verdict = "vanishing" | "exploding" | "healthy";
+
+export interface LayerFlow {
+  /** 1..depth. */
+  layer: number;
+  /** Gradient of the loss w.r.t. this layer's weights. */
+  grad: GradStats;
+  /** This layer's activations. */
+  forward: ForwardStats;
+}
+
+export interface FlowRun {
+  /** The activation's label, e.g. "relu" or "leaky_relu(alpha=0.1)". */
+  activation: string;
+  init: InitName;
+  norm: NormName;
+  verdict: Verdict;
+  /** ‖∂L/∂W₁‖ / ‖∂L/∂W_depth‖: below 1 the gradient shrinks on its way back. */
+  ratio: number;
+  layers: LayerFlow[];
+}
+
+export const GRADIENT_FLOW_DEFAULT_ACTIVATIONS = ["sigmoid", "tanh", "relu", "gelu", "selu"];
+/** A first/last gradient-norm ratio outside [1/10, 10] means a 10× change over the stack. */
+export const HEALTHY_RATIO_RANGE: readonly [number, number] = [0.1, 10];
+
+const OPTION_NAMES = ["activations", "depth", "width", "batch", "init", "norm", "input", "bins", "seed"] as const;
+const FN = "gradientFlow";
+
+export interface ResolvedFlowOptions {
+  activations: Activation[];
+  depth: number;
+  width: number;
+  batch: number;
+  init: InitChoice;
+  norm: NormName;
+  input: "normal" | DatasetName;
+  bins: number;
+  seed: number;
+}
+
+export function resolveFlowOptions(opts: GradientFlowOptions, fn = FN): ResolvedFlowOptions {
+  checkKeys(fn, opts, OPTION_NAMES);
+  const activations = withContext(fn, "activations", () => resolveActivations(opts.activations, GRADIENT_FLOW_DEFAULT_ACTIVATIONS));
+  return {
+    activations,
+    depth: checkInt(fn, "depth", opts.depth ?? 20, 1, 1000),
+    width: checkInt(fn, "width", opts.width ?? 256, 1, 8192),
+    batch: checkInt(fn, "batch", opts.batch ?? 256, 2, 65536),
+    init: checkChoice(fn, "init", opts.init ?? "auto", INIT_CHOICES),
+    norm: checkChoice(fn, "norm", opts.norm ?? "none", NORM_CHOICES),
+    input: checkChoice(fn, "input", opts.input ?? "normal", ["normal", ...DATASET_NAMES] as const),
+    bins: checkInt(fn, "bins", opts.bins ?? 50, 1, 10000),
+    seed: checkInt(fn, "seed", opts.seed ?? 0, -(2 ** 31), 2 ** 31 - 1),
+  };
+}
+
+export function verdictFor(ratio: number, anyNonFinite: boolean): Verdict {
+  if (anyNonFinite || ratio > HEALTHY_RATIO_RANGE[1]) return "exploding";
+  if (!(ratio >= HEALTHY_RATIO_RANGE[0])) return "vanishing";
+  return "healthy";
+}
+
+/** The input batch: standard normal (width features) or a dataset's points. */
+export function flowInput(o: ResolvedFlowOptions): { data: Float32Array; features: number } {
+  if (o.input === "normal") return { data: new Rng(o.seed ^ 0x5eed).normals(o.batch * o.width), features: o.width };
+  const d = dataset(o.input, { n: o.batch, seed: o.seed });
+  return { data: d.x, features: d.features };
+}
+
+/** One activation's run. Synchronous tensor work inside a tidy; values are read back after. */
+export async function flowRun(act: Activation, o: ResolvedFlowOptions, input: { data: Float32Array; features: number }): Promise<FlowRun> {
+  const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
+  const shape = { inputSize: input.features, width: o.width, depth: o.depth, outputSize: 0 };
+  const values = drawWeights(shape, init, o.seed);
+  const kept = tf.tidy(() => {
+    const params = toTensors(values, o.depth, false);
+    const x = tf.tensor2d(input.data, [o.batch, input.features]);
+    const trace = forward(params, x, act, o.norm);
+    const last = trace.outputs[o.depth - 1];
+    const grads = backward(params, trace, tf.div(last, o.batch), o.norm);
+    const moments = tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z))));
+    return { grads: grads.w, outputs: trace.outputs, derivs: trace.localDerivative, moments };
+  });
+  try {
+    const [grads, outputs, derivs, moments] = await Promise.all([readAll(kept.grads), readAll(kept.outputs), readAll(kept.derivs), kept.moments.data()]);
+    const layers = grads.map((g, l) => ({ layer: l + 1, grad: gradStats(g, o.bins), forward: forwardStats(outputs[l], derivs[l], moments[l]) }));
+    const ratio = layers[0].grad.norm / layers[layers.length - 1].grad.norm;
+    const nonFinite = layers.some((l) => l.grad.nan > 0 || l.grad.inf > 0);
+    return { activation: act.label, init, norm: o.norm, verdict: verdictFor(ratio, nonFinite), ratio, layers };
+  } finally {
+    tf.dispose([...kept.grads, ...kept.outputs, ...kept.derivs, kept.moments]);
+  }
+}
+
+function readAll(ts: Tensor[]): Promise<Float32Array[]> {
+  return Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
+}
+
+/**
+ * Per-layer gradient statistics of a deep network, one run per activation.
+ *
+ * ```ts
+ * const flow = await gradientFlow({ activations: ["sigmoid", "relu", "selu"], depth: 30 });
+ * flow.runs.map((r) => [r.activation, r.verdict, r.ratio]);
+ * ```
+ */
+export async function gradientFlow(opts: GradientFlowOptions = {}): Promise<GradientFlow> {
+  const o = resolveFlowOptions(opts);
+  await ready();
+  const started = Date.now();
+  const input = flowInput(o);
+  const bar = progress("gradientFlow", o.activations.length);
+  const runs: FlowRun[] = [];
+  let interrupted = false;
+  try {
+    for (const act of o.activations) {
+      await yieldToEventLoop();
+      if (takeInterrupt()) {
+        interrupted = true;
+        break;
+      }
+      runs.push(await flowRun(act, o, input));
+      bar.update(runs.length, act.label);
+    }
+  } finally {
+    bar.close(!interrupted, interrupted ? `interrupted after ${runs.length} of ${o.activations.length}` : undefined);
+  }
+  return new GradientFlow(runs, o, interrupted, Date.now() - started);
+}
+
+export class GradientFlow {
+  readonly options: Omit<ResolvedFlowOptions, "activations"> & { activations: string[] };
+  constructor(
+    readonly runs: FlowRun[],
+    options: ResolvedFlowOptions,
+    /** True when an interrupt stopped the run early; `runs` holds what finished. */
+    readonly interrupted: boolean,
+    /** Wall time in ms. */
+    readonly elapsedMs: number,
+  ) {
+    this.options = { ...options, activations: options.activations.map((a) => a.label) };
+  }
+
+  /** The run of one activation, by label or name. */
+  run(activation: string): FlowRun {
+    const found = this.runs.find((r) => r.activation === activation) ?? this.runs.find((r) => r.activation.split("(")[0] === activation);
+    if (!found) throw new RangeError(`no run for "${activation}"; runs: ${this.runs.map((r) => r.activation).join(", ")}`);
+    return found;
+  }
+
+  /** Vega-lite v5 spec: gradient norm per layer, log scale, one line per activation. */
+  toSpec(): Record<string, unknown> {
+    return gradientFlowSpec(this.runs, { title: this.title() });
+  }
+
+  toString(): string {
+    return `${this.title()}\n${gradientFlowTable(this.runs, "text")}`;
+  }
+
+  async [DISPLAY](): Promise<MimeBundle> {
+    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html: gradientFlowTable(this.runs, "html", this.title()) });
+  }
+
+  private title(): string {
+    const o = this.options;
+    const stopped = this.interrupted ? " — interrupted" : "";
+    return `Gradient flow: depth ${o.depth}, width ${o.width}, batch ${o.batch}, init ${o.init}, norm ${o.norm}, input ${o.input}${stopped}`;
+  }
+}
+
+const TABLE_HEADERS = ["activation", "init", "verdict", "ratio first/last", "‖∂L/∂W₁‖", "‖∂L/∂W_last‖", "last-layer std", "zero %", "saturated %"];
+
+function tableRows(runs: FlowRun[]): (string | number)[][] {
+  return runs.map((r) => {
+    const first = r.layers[0];
+    const last = r.layers[r.layers.length - 1];
+    const pct = (v: number) => `${formatNumber(100 * v)}%`;
+    return [r.activation, r.init, r.verdict, r.ratio, first.grad.norm, last.grad.norm, last.forward.std, pct(last.forward.zeroFraction), pct(last.forward.saturatedFraction)];
+  });
+}
+
+/** One line per run: the numbers a reader compares first. */
+export function gradientFlowTable(runs: FlowRun[], format: "text" | "html", caption?: string): string {
+  return format === "html" ? htmlTable(TABLE_HEADERS, tableRows(runs), caption) : textTable(TABLE_HEADERS, tableRows(runs));
+}

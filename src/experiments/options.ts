@@ -1,0 +1,57 @@
+/**
+ * Option checking shared by the experiments: every bad value is reported with the option's
+ * name, the value given and what would be valid, before any computation starts.
+ */
+
+export function checkKeys(fn: string, opts: object, allowed: readonly string[]): void {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+    throw new TypeError(`${fn}: options must be an object like { ${allowed.slice(0, 3).join(", ")}, ... }`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (!allowed.includes(key)) throw new RangeError(`${fn}: unknown option "${key}"; valid options: ${allowed.join(", ")}`);
+  }
+}
+
+export function checkInt(fn: string, name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${fn}: ${name} must be an integer in [${min}, ${max}], got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkNumber(fn: string, name: string, value: unknown, min: number, max: number, exclusiveMin = false): number {
+  const below = typeof value === "number" && (exclusiveMin ? value <= min : value < min);
+  if (typeof value !== "number" || !Number.isFinite(value) || below || value > max) {
+    throw new RangeError(`${fn}: ${name} must be a finite number in ${exclusiveMin ? "(" : "["}${min}, ${max}], got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function checkChoice<T extends string>(fn: string, name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
+    throw new RangeError(`${fn}: ${name} must be one of ${choices.map((c) => `"${c}"`).join(", ")}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+export function checkBoolean(fn: string, name: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${fn}: ${name} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+/** Re-throws an activation lookup error with the experiment and option it came from. */
+export function withContext<T>(fn: string, name: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    const err = e as Error;
+    err.message = `${fn}: ${name}: ${err.message}`;
+    throw err;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array`;
+  return String(value);
+}

@@ -1,0 +1,133 @@
+/**
+ * Summary statistics of a gradient or activation tensor, computed in one pass over the
+ * values read back from the backend. These are the numbers tfjs-vis shows beside a
+ * histogram (count, min, max, mean, std, % zeros, NaN, ±Inf).
+ */
+
+export interface Histogram {
+  /** bins + 1 bin edges, ascending. */
+  edges: number[];
+  /** Counts per bin; finite values only (NaN and ±Inf are counted in `nan` / `inf`). */
+  counts: number[];
+}
+
+export interface GradStats {
+  /** L2 norm of the finite values. */
+  norm: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+  /** Share of values exactly 0. */
+  zeroFraction: number;
+  /** Count of NaN values. */
+  nan: number;
+  /** Count of ±Infinity values. */
+  inf: number;
+  histogram: Histogram;
+}
+
+export interface ForwardStats {
+  mean: number;
+  std: number;
+  /** Share of outputs exactly 0 (ReLU's inactive side). */
+  zeroFraction: number;
+  /** Share of units whose local derivative |f'(z)| is below SATURATION_THRESHOLD. */
+  saturatedFraction: number;
+  /** Mean of ẑ², the second moment of the activation function's input (He et al. 2015 track this). */
+  inputSecondMoment: number;
+}
+
+/** |f'(z)| below this means the unit passes back less than 1% of its gradient. */
+export const SATURATION_THRESHOLD = 0.01;
+
+export function gradStats(values: Float32Array, bins: number): GradStats {
+  let finite = 0;
+  let nan = 0;
+  let inf = 0;
+  let zeros = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) {
+      nan++;
+      continue;
+    }
+    if (v === Infinity || v === -Infinity) {
+      inf++;
+      continue;
+    }
+    finite++;
+    if (v === 0) zeros++;
+    sum += v;
+    sumSq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = finite ? sum / finite : NaN;
+  const variance = finite ? Math.max(0, sumSq / finite - mean * mean) : NaN;
+  if (!finite) {
+    min = NaN;
+    max = NaN;
+  }
+  return {
+    norm: Math.sqrt(sumSq),
+    mean,
+    std: Math.sqrt(variance),
+    min,
+    max,
+    zeroFraction: values.length ? zeros / values.length : 0,
+    nan,
+    inf,
+    histogram: histogram(values, bins, min, max),
+  };
+}
+
+/** Equal-width bins over [min, max] of the finite values (a degenerate range is widened by ±0.5). */
+export function histogram(values: Float32Array, bins: number, min: number, max: number): Histogram {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
+  let lo = min;
+  let hi = max;
+  if (hi <= lo) {
+    lo -= 0.5;
+    hi += 0.5;
+  }
+  const width = (hi - lo) / bins;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    // The top edge belongs to the last bin.
+    const b = Math.min(bins - 1, Math.floor((v - lo) / width));
+    counts[b]++;
+  }
+  return { edges, counts };
+}
+
+/** Forward statistics of a layer: its outputs `h` and the local derivatives f'(z) at its inputs. */
+export function forwardStats(h: Float32Array, localDerivative: Float32Array, inputSecondMoment: number): ForwardStats {
+  let sum = 0;
+  let sumSq = 0;
+  let zeros = 0;
+  let saturated = 0;
+  for (let i = 0; i < h.length; i++) {
+    const v = h[i];
+    sum += v;
+    sumSq += v * v;
+    if (v === 0) zeros++;
+    if (Math.abs(localDerivative[i]) < SATURATION_THRESHOLD) saturated++;
+  }
+  const n = Math.max(1, h.length);
+  const mean = sum / n;
+  return {
+    mean,
+    std: Math.sqrt(Math.max(0, sumSq / n - mean * mean)),
+    zeroFraction: zeros / n,
+    saturatedFraction: saturated / n,
+    inputSecondMoment,
+  };
+}
