@@ -1,0 +1,21 @@
+import { tf } from "../../tf";
+import { registerBuiltin } from "../registry";
+
+/**
+ * relu(x) = max(0, x); relu'(x) = 1 for x > 0, else 0 (relu'(0) = 0, as PyTorch).
+ * ```ts
+ * activation("relu").apply(tf.tensor([-1, 2])).print(); // [0, 2]
+ * ```
+ */
+export const relu = registerBuiltin({
+  name: "relu",
+  fn: (x) => tf.relu(x),
+  derivative: (x) => tf.cast(tf.greater(x, 0), "float32"),
+  info: {
+    latex: "f(x) = \\max(0, x)",
+    summary: "The default for deep nets: cheap, no saturation for x > 0, but zero gradient for x < 0 (dead units).",
+    family: "relu",
+    reference: "Nair & Hinton 2010; Glorot, Bordes & Bengio 2011",
+  },
+  kinks: () => [0],
+});

@@ -1,0 +1,27 @@
+import { tf } from "../../tf";
+import { registerBuiltin } from "../registry";
+import { expNegativePart } from "../stable";
+
+/** The fixed point constants of Klambauer et al. 2017 (mean 0, variance 1 under LeCun init). */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_LAMBDA = 1.0507009873554805;
+
+/**
+ * selu(x) = λ·(x if x > 0 else α(e^x − 1)); derivative λ or λαe^x.
+ * ```ts
+ * activation("selu").apply(tf.tensor([1])).print(); // [1.0507]
+ * ```
+ */
+export const selu = registerBuiltin({
+  name: "selu",
+  fn: (x) => tf.mul(tf.where(tf.greater(x, 0), x, tf.mul(tf.sub(expNegativePart(x), 1), SELU_ALPHA)), SELU_LAMBDA),
+  derivative: (x) =>
+    tf.where(tf.greater(x, 0), tf.fill(x.shape, SELU_LAMBDA), tf.mul(expNegativePart(x), SELU_ALPHA * SELU_LAMBDA)),
+  info: {
+    latex: "f(x) = \\lambda \\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
+    summary: "Scaled ELU whose fixed point keeps activations at mean 0, variance 1 under LeCun init (self-normalizing).",
+    family: "exponential",
+    reference: "Klambauer, Unterthiner, Mayr & Hochreiter 2017",
+  },
+  kinks: () => [0],
+});

@@ -1,0 +1,20 @@
+import { tf } from "../../tf";
+import { registerBuiltin } from "../registry";
+
+/**
+ * tanh(x), tanh'(x) = 1 − tanh²(x).
+ * ```ts
+ * activation("tanh").apply(tf.tensor([0, 1])).print(); // [0, 0.7616]
+ * ```
+ */
+export const tanh = registerBuiltin({
+  name: "tanh",
+  fn: (x) => tf.tanh(x),
+  derivative: (x) => tf.sub(1, tf.square(tf.tanh(x))),
+  info: {
+    latex: "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
+    summary: "Zero-centred squashing to (−1, 1); saturates at both ends. Recurrent candidate states.",
+    family: "sigmoid",
+    reference: "LeCun et al. 1998, Efficient BackProp",
+  },
+});

@@ -1,0 +1,10 @@
+/**
+ * Okabe–Ito, the colour-blind-safe qualitative palette, reordered so the first colours read
+ * well on both light and dark backgrounds (the yellow and black come last).
+ */
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"] as const;
+
+export const VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/** A vega-lite spec as plain JSON. */
+export type VegaLiteSpec = Record<string, unknown> & { $schema: string };

@@ -1,0 +1,85 @@
+/**
+ * Server-side rendering of vega-lite specs, so exported notebooks (and GitHub) show charts
+ * without a browser: vega-lite v5 → vega → SVG through vega's headless `toSVG()`.
+ */
+import type { MimeBundle } from "../live";
+import type { VegaLiteSpec } from "./palette";
+
+/** Lazy: vega is heavy and only needed when something is displayed. */
+function vegaModules(): { vl: typeof import("vega-lite"); vega: typeof import("vega") } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return { vl: require("vega-lite"), vega: require("vega") };
+}
+
+/** Renders a vega-lite spec to an SVG string. Width "container" falls back to 600 px. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const { vl, vega } = vegaModules();
+  const fixed = spec.width === "container" ? { ...spec, width: 600 } : spec;
+  const compiled = vl.compile(fixed as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export interface ChartBundleInput {
+  spec: VegaLiteSpec;
+  text: string;
+  html?: string;
+}
+
+/**
+ * A MIME bundle with the chart three ways: vega-lite (an object, drawn by JupyterLab's own
+ * renderer), a server-side SVG (exports, GitHub) and text (terminals), plus optional HTML.
+ */
+export async function chartBundle({ spec, text, html }: ChartBundleInput): Promise<MimeBundle> {
+  const bundle: MimeBundle = {
+    "application/vnd.vegalite.v5+json": spec,
+    "text/plain": text,
+  };
+  try {
+    bundle["image/svg+xml"] = await renderSvg(spec);
+  } catch (e) {
+    // A chart that fails to render must not hide the data: keep the other representations.
+    bundle["text/plain"] = `${text}\n(SVG rendering failed: ${(e as Error).message})`;
+  }
+  if (html !== undefined) bundle["text/html"] = html;
+  return bundle;
+}
+
+/** Escapes text for HTML tables. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+}
+
+/** A plain HTML table (JupyterLab styles it). */
+export function htmlTable(headers: string[], rows: (string | number)[][], caption?: string): string {
+  const cell = (v: string | number) => escapeHtml(typeof v === "number" ? formatNumber(v) : v);
+  return [
+    "<table>",
+    caption ? `<caption>${escapeHtml(caption)}</caption>` : "",
+    `<thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead>`,
+    "<tbody>",
+    ...rows.map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join("")}</tr>`),
+    "</tbody></table>",
+  ].join("");
+}
+
+/** A fixed-width text table for terminals and text/plain. */
+export function textTable(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map((v) => (typeof v === "number" ? formatNumber(v) : v)))];
+  const widths = headers.map((_, c) => Math.max(...cells.map((r) => String(r[c] ?? "").length)));
+  const line = (r: (string | number)[]) => r.map((v, c) => String(v ?? "").padEnd(widths[c])).join("  ").trimEnd();
+  return [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+}
+
+/** Numbers as a reader wants them: 4 significant digits, exponent notation when tiny or huge. */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "∞" : "−∞";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}

@@ -1,0 +1,57 @@
+/**
+ * activation-lab: study neural-network activation functions, computed live with TensorFlow.js.
+ *
+ * ```ts
+ * import * as al from "activation-lab";
+ * al.properties(["sigmoid", "relu"]);
+ * await al.curves(["relu", "gelu"]);
+ * al.explore(["relu", "gelu", "swish"]);   // live widget inside the activation-lab kernel
+ * ```
+ */
+import "./activations";
+import { curves as curvesImpl, type CurveOptions, type CurveSet } from "./curves";
+import type { ActivationLike } from "./activations";
+import { liveHost } from "./live";
+
+export { tf } from "./tf";
+export { backend, ready, useBackend, availableBackends, BACKEND_CHOICES } from "./backend";
+export type { BackendInfo, BackendName } from "./backend";
+export * from "./activations";
+export { curves, CurveSet, checkRange, grid, MAX_POINTS } from "./curves";
+export type { CurveOptions, CurveSeries } from "./curves";
+export { properties, PropertiesTable, measure, formatRange } from "./properties";
+export type { PropertyRow, Saturation, Init } from "./properties";
+export { curveChartSpec, curveRows, decimate, CURVE_DATASET } from "./charts/curves";
+export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
+export type { VegaLiteSpec } from "./charts/palette";
+export { renderSvg, chartBundle } from "./charts/render";
+export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost } from "./live";
+export type { MimeBundle, Displayable, LiveHost, ProgressReporter } from "./live";
+
+export interface ExploreOptions extends CurveOptions {
+  showDerivative?: boolean;
+  params?: Record<string, Record<string, number>>;
+}
+
+/**
+ * The live explorer: sliders for every parameter, x-range and points controls, an activation
+ * picker; each change is recomputed in the kernel. Outside the activation-lab kernel there is
+ * nothing to talk back to, so it returns the static chart (a CurveSet) instead.
+ */
+export function explore(acts?: ActivationLike | ActivationLike[], options: ExploreOptions = {}): unknown {
+  const host = liveHost();
+  if (host) return host.explore(acts, options);
+  const { showDerivative: _s, params: _p, ...range } = options;
+  return curvesImpl(acts, range) as Promise<CurveSet>;
+}
+
+/**
+ * Per-layer gradient histograms of a GradientFlow or TrainingRun, with layer / activation /
+ * step selection. Needs the activation-lab kernel; elsewhere it returns the data unchanged
+ * (which displays as its own static chart).
+ */
+export function gradientHistograms(data: unknown, options: Record<string, unknown> = {}): unknown {
+  const host = liveHost();
+  if (host) return host.gradientHistograms(data, options);
+  return data;
+}
