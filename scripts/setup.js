@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+/**
+ * `npm run setup`: everything activation-lab needs, idempotent. Each step records a stamp of
+ * its inputs in .setup-stamps/ and is skipped when they have not changed, so a second run
+ * takes seconds.
+ *
+ *   1. npm dependencies (npm ci)          4. the widgets labextension build
+ *   2. TypeScript build to dist/           5. kernelspec + labextension into .venv
+ *   3. .venv with JupyterLab & friends     6. (--for-tests) test-only Python packages
+ *
+ * Flags: --quiet (only say what is being done), --for-tests, --force (ignore stamps).
+ */
+"use strict";
+const { spawnSync } = require("child_process");
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const STAMPS = path.join(ROOT, ".setup-stamps");
+const VENV = path.join(ROOT, ".venv");
+const VENV_PY = path.join(VENV, "bin", "python");
+const args = new Set(process.argv.slice(2));
+const quiet = args.has("--quiet");
+const force = args.has("--force");
+const forTests = args.has("--for-tests") || args.has("--with-torch");
+
+function say(msg) {
+  process.stderr.write(`[setup] ${msg}\n`);
+}
+
+function fail(msg) {
+  process.stderr.write(`\n[setup] ${msg}\n`);
+  process.exit(1);
+}
+
+function run(cmd, argv, opts = {}) {
+  if (!quiet) say(`$ ${[cmd, ...argv].join(" ")}`);
+  const r = spawnSync(cmd, argv, { cwd: ROOT, stdio: "inherit", ...opts });
+  if (r.error) fail(`could not run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0) fail(`${cmd} ${argv.join(" ")} failed with exit code ${r.status}`);
+}
+
+/** Hash of files (by content) and extra strings: the identity of a step's inputs. */
+function fingerprint(files, extra = []) {
+  const h = crypto.createHash("sha256");
+  for (const f of files.sort()) {
+    h.update(f);
+    try {
+      h.update(fs.readFileSync(path.join(ROOT, f)));
+    } catch {
+      h.update("<missing>");
+    }
+  }
+  for (const e of extra) h.update(String(e));
+  return h.digest("hex");
+}
+
+function listFiles(dir, pattern) {
+  const out = [];
+  const walk = (rel) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(path.join(ROOT, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(rel, e.name);
+      if (e.isDirectory()) {
+        if (!["node_modules", "lib", "labextension", "__pycache__"].includes(e.name)) walk(p);
+      } else if (pattern.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function step(name, inputs, outputsExist, action) {
+  const stampFile = path.join(STAMPS, `${name}.stamp`);
+  const previous = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, "utf8") : "";
+  if (!force && previous === inputs && outputsExist()) return false;
+  say(`${name}…`);
+  const t0 = Date.now();
+  action();
+  fs.mkdirSync(STAMPS, { recursive: true });
+  fs.writeFileSync(stampFile, inputs);
+  say(`${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+function findPython() {
+  for (const candidate of [process.env.PYTHON, "python3", "python"].filter(Boolean)) {
+    const r = spawnSync(candidate, ["-c", "import sys, venv; print(sys.version_info[:2] >= (3, 9))"], { encoding: "utf8" });
+    if (r.status === 0 && r.stdout.trim() === "True") return candidate;
+  }
+  fail(
+    "Python 3.9+ with the venv module is needed for JupyterLab and was not found.\n" +
+      "  Debian/Ubuntu: sudo apt-get install python3 python3-venv python3-pip\n" +
+      "  macOS:         brew install python\n" +
+      "  or set PYTHON=/path/to/python3 and run npm run setup again.",
+  );
+}
+
+function pipInstall(argv) {
+  // An unreachable default index makes pip retry for minutes; fail fast unless told otherwise.
+  const flags = [];
+  if (!process.env.PIP_RETRIES) flags.push("--retries", "0");
+  if (!process.env.PIP_TIMEOUT) flags.push("--timeout", "5");
+  run(VENV_PY, ["-m", "pip", "install", "--disable-pip-version-check", ...(quiet ? ["-q"] : []), ...flags, ...argv]);
+}
+
+const t0 = Date.now();
+const nodeMajor = Number(process.versions.node.split(".")[0]);
+if (nodeMajor < 20) fail(`Node.js 20 or newer is needed (this is ${process.version}).`);
+
+// 1. npm dependencies
+step(
+  "npm-dependencies",
+  fingerprint(["package-lock.json", "package.json"], [process.version]),
+  () => fs.existsSync(path.join(ROOT, "node_modules", ".package-lock.json")),
+  () => run("npm", [fs.existsSync(path.join(ROOT, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund"]),
+);
+
+// 2. TypeScript build
+const tsSources = ["src", "kernel-ext", "test", "bench"].flatMap((d) => listFiles(d, /\.ts$/));
+step(
+  "typescript-build",
+  fingerprint([...tsSources, "tsconfig.json", "package-lock.json"]),
+  () => fs.existsSync(path.join(ROOT, "dist", "src", "index.js")),
+  () => run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]),
+);
+
+// 3. Python environment
+step(
+  "python-venv",
+  fingerprint(["scripts/requirements.txt"]),
+  () => fs.existsSync(VENV_PY),
+  () => {
+    if (!fs.existsSync(VENV_PY)) run(findPython(), ["-m", "venv", VENV]);
+    pipInstall(["-r", path.join(ROOT, "scripts", "requirements.txt")]);
+  },
+);
+if (forTests && fs.existsSync(path.join(ROOT, "scripts", "requirements-test.txt"))) {
+  step("python-test-packages", fingerprint(["scripts/requirements-test.txt"]), () => true, () =>
+    pipInstall(["-r", path.join(ROOT, "scripts", "requirements-test.txt")]),
+  );
+}
+
+// 4. Widgets labextension (its own script keeps its own stamp)
+if (fs.existsSync(path.join(ROOT, "scripts", "build-widgets.js"))) {
+  run(process.execPath, [path.join(ROOT, "scripts", "build-widgets.js"), ...(quiet ? ["--quiet"] : [])]);
+}
+
+// 5. Kernelspec and labextension into .venv
+if (fs.existsSync(path.join(ROOT, "bin", "activation-lab.js"))) {
+  const labextension = listFiles("widgets/labextension", /./);
+  step(
+    "jupyter-install",
+    fingerprint(["bin/activation-lab.js", "package.json", ...labextension], [process.execPath, ROOT]),
+    () => fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")),
+    () => run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV]),
+  );
+}
+
+if (!quiet || Date.now() - t0 > 2000) say(`ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
