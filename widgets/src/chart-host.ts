@@ -1,0 +1,107 @@
+/**
+ * Owns one embedded vega view inside a widget: embeds it (with the current JupyterLab theme),
+ * follows the container's width and the theme, and serialises embeds and data updates so a
+ * late re-embed can never overwrite newer data.
+ */
+import embed, { type Result } from "vega-embed";
+import type { TopLevelSpec } from "vega-lite";
+import type { View } from "vega";
+import { isLightTheme, themeConfig, watchTheme } from "./theme";
+
+/** Test and benchmark code reads the live view through this property of the chart element. */
+export interface ChartElement extends HTMLElement {
+  vegaView?: View;
+}
+
+export class ChartHost {
+  private result: Result | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastSpec: ((width: number) => TopLevelSpec) | undefined;
+  private readonly stopWatchingTheme: () => void;
+  private readonly resizeObserver: ResizeObserver;
+  private width = 0;
+  /** Incremented after every completed render, exposed as `data-revision` for tests. */
+  revision = 0;
+
+  constructor(readonly el: ChartElement, private readonly onRendered: (revision: number) => void) {
+    this.stopWatchingTheme = watchTheme(() => {
+      if (this.lastSpec) void this.embed(this.lastSpec, this.replayData);
+    });
+    this.resizeObserver = new ResizeObserver(() => this.followWidth());
+    this.resizeObserver.observe(el);
+  }
+
+  /** Data last given to `update`, replayed into a fresh view after a re-embed. */
+  private replayData: ((view: View) => void) | undefined;
+
+  get view(): View | undefined {
+    return this.result?.view;
+  }
+
+  private currentWidth(): number {
+    const w = Math.floor(this.el.getBoundingClientRect().width);
+    return w > 50 ? w : 640;
+  }
+
+  private followWidth(): void {
+    const w = this.currentWidth();
+    if (!this.result || Math.abs(w - this.width) < 2) return;
+    this.width = w;
+    this.enqueue(async () => {
+      await this.result?.view.width(w).runAsync();
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(task, task);
+    // Keep the chain alive after a failure; the caller still sees its own rejection.
+    this.queue = next.catch((e) => console.error("activation-lab chart:", e));
+    return next;
+  }
+
+  /** (Re-)embeds a spec; `fill` loads the data into the new view before its first render. */
+  embed(spec: (width: number) => TopLevelSpec, fill?: (view: View) => void): Promise<void> {
+    this.lastSpec = spec;
+    if (fill) this.replayData = fill;
+    return this.enqueue(async () => {
+      this.result?.finalize();
+      this.width = this.currentWidth();
+      this.result = await embed(this.el, spec(this.width), {
+        actions: false,
+        renderer: "canvas",
+        mode: "vega-lite",
+        config: themeConfig(),
+        tooltip: { theme: isLightTheme() ? "light" : "dark" },
+      });
+      this.el.vegaView = this.result.view;
+      if (this.replayData) this.replayData(this.result.view);
+      await this.result.view.runAsync();
+      this.rendered();
+    });
+  }
+
+  /** Changes data or signals of the live view in place and re-renders it. */
+  update(fill: (view: View) => void): Promise<void> {
+    this.replayData = fill;
+    return this.enqueue(async () => {
+      const view = this.result?.view;
+      if (!view) return; // the pending embed replays `fill`
+      fill(view);
+      await view.runAsync();
+      this.rendered();
+    });
+  }
+
+  private rendered(): void {
+    this.revision += 1;
+    this.el.dataset.revision = String(this.revision);
+    this.onRendered(this.revision);
+  }
+
+  dispose(): void {
+    this.stopWatchingTheme();
+    this.resizeObserver.disconnect();
+    this.result?.finalize();
+    this.result = undefined;
+  }
+}

@@ -1,0 +1,285 @@
+/**
+ * ActivationExplorer (DESIGN §6): the view edits `activations`, `params`, `x_range`,
+ * `points` and `show_derivative`; the kernel recomputes `curves` (float32 buffers) or sets
+ * `error`. The view never computes a curve itself: it only draws what the kernel sent.
+ */
+import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widgets/base";
+import { toFloat32 } from "./buffers";
+import { ChartHost, type ChartElement } from "./chart-host";
+import { checkboxControl, element, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
+import { CURVES_DATA, DERIVATIVE_SIGNAL, HOVER_DATA, curveRows, explorerSpec, hoverRows, type CurveData } from "./explorer-chart";
+import { seriesColour } from "./palette";
+import { MODULE_NAME, MODULE_VERSION } from "./version";
+
+/** One parameter's slider description, as the kernel sends it in `param_specs`. */
+export interface ParamSpecState {
+  name: string;
+  default: number;
+  min?: number;
+  max?: number;
+  slider: [number, number];
+  doc?: string;
+}
+
+type ParamsState = Record<string, Record<string, number>>;
+
+function decodeCurves(value: unknown): CurveData | null {
+  if (value === null || value === undefined) return null;
+  const raw = value as { x: unknown; series: { name: string; label?: string; y: unknown; dy: unknown }[] };
+  const x = toFloat32(raw.x, "curves.x");
+  return {
+    x,
+    series: (raw.series ?? []).map((s, k) => ({
+      name: s.name,
+      label: s.label ?? s.name,
+      y: toFloat32(s.y, `curves.series[${k}].y`),
+      dy: toFloat32(s.dy, `curves.series[${k}].dy`),
+    })),
+  };
+}
+
+export class ActivationExplorerModel extends DOMWidgetModel {
+  override defaults() {
+    return {
+      ...super.defaults(),
+      _model_name: "ActivationExplorerModel",
+      _model_module: MODULE_NAME,
+      _model_module_version: MODULE_VERSION,
+      _view_name: "ActivationExplorerView",
+      _view_module: MODULE_NAME,
+      _view_module_version: MODULE_VERSION,
+      activations: [] as string[],
+      params: {} as ParamsState,
+      x_range: [-6, 6] as [number, number],
+      points: 1201,
+      show_derivative: true,
+      curves: null as CurveData | null,
+      error: "",
+      available: [] as string[],
+      param_specs: {} as Record<string, ParamSpecState[]>,
+      backend: "",
+    };
+  }
+
+  static override serializers: ISerializers = {
+    ...DOMWidgetModel.serializers,
+    // Decoding is the only work done on arrival; the kernel never needs the curves back.
+    curves: { deserialize: decodeCurves, serialize: () => null },
+  };
+}
+
+export class ActivationExplorerView extends DOMWidgetView {
+  private chart!: ChartHost;
+  private seriesList!: HTMLElement;
+  private errorBox!: HTMLElement;
+  private status!: HTMLElement;
+  private fromInput!: HTMLInputElement;
+  private toInput!: HTMLInputElement;
+  private pointsInput!: HTMLInputElement;
+  private derivativeInput!: HTMLInputElement;
+  private addSelect!: HTMLSelectElement;
+  /** Sliders by "activation/param", so parameter echoes update thumbs without rebuilding. */
+  private sliders = new Map<string, RangeControl>();
+  private embeddedNames = "";
+  private seriesListKey = "";
+
+  override render(): void {
+    this.el.classList.add("al-widget", "al-explorer");
+    this.seriesList = element("div", "al-series-list");
+    this.seriesList.setAttribute("role", "group");
+    this.seriesList.setAttribute("aria-label", "activations and their parameters");
+
+    const toolbar = element("div", "al-toolbar");
+    const [from, to] = this.model.get("x_range") as [number, number];
+    this.fromInput = numberControl({ label: "x from", value: from, step: 0.5, onChange: (v) => this.setRange(0, v) }).input;
+    this.toInput = numberControl({ label: "x to", value: to, step: 0.5, onChange: (v) => this.setRange(1, v) }).input;
+    this.pointsInput = numberControl({
+      label: "points",
+      value: this.model.get("points"),
+      step: 100,
+      min: 2,
+      onChange: (v) => this.save("points", v),
+    }).input;
+    this.derivativeInput = checkboxControl("show f′(x)", this.model.get("show_derivative"), (v) => this.save("show_derivative", v)).input;
+    const add = selectControl("add", [], "", (name) => this.addActivation(name), "activation…");
+    this.addSelect = add.select;
+    toolbar.append(
+      add.root,
+      this.fromInput.parentElement!,
+      this.toInput.parentElement!,
+      this.pointsInput.parentElement!,
+      this.derivativeInput.parentElement!,
+    );
+
+    this.errorBox = element("div", "al-error");
+    this.errorBox.setAttribute("role", "alert");
+    const chartEl = element("div", "al-chart") as ChartElement;
+    this.status = element("div", "al-status");
+    this.el.append(this.seriesList, toolbar, this.errorBox, chartEl, this.status);
+
+    this.chart = new ChartHost(chartEl, (revision) => {
+      this.el.dispatchEvent(new CustomEvent("al-rendered", { bubbles: true, detail: { revision } }));
+    });
+
+    this.listenTo(this.model, "change:activations change:param_specs change:available", () => this.renderSeriesList());
+    this.listenTo(this.model, "change:params", () => this.syncSliders());
+    this.listenTo(this.model, "change:x_range change:points change:show_derivative", () => this.syncToolbar());
+    this.listenTo(this.model, "change:error", () => this.renderError());
+    this.listenTo(this.model, "change:curves", () => void this.drawCurves());
+    this.listenTo(this.model, "change:show_derivative", () => void this.applyDerivativeToggle());
+    this.renderSeriesList();
+    this.renderError();
+    this.syncToolbar();
+    void this.drawCurves();
+  }
+
+  private save(key: string, value: unknown): void {
+    this.model.set(key, value);
+    this.model.save_changes();
+  }
+
+  private setRange(end: 0 | 1, value: number): void {
+    const range = [...(this.model.get("x_range") as [number, number])];
+    range[end] = value;
+    this.save("x_range", range);
+  }
+
+  private addActivation(name: string): void {
+    if (!name) return;
+    const current = this.model.get("activations") as string[];
+    if (!current.includes(name)) this.save("activations", [...current, name]);
+    this.addSelect.value = "";
+  }
+
+  private replaceActivation(index: number, name: string): void {
+    const current = [...(this.model.get("activations") as string[])];
+    if (current.includes(name)) return; // each activation appears once; its params are keyed by name
+    current[index] = name;
+    this.save("activations", current);
+  }
+
+  private removeActivation(index: number): void {
+    const current = (this.model.get("activations") as string[]).filter((_, k) => k !== index);
+    this.save("activations", current);
+  }
+
+  private setParam(activation: string, param: string, value: number): void {
+    const params = this.model.get("params") as ParamsState;
+    this.save("params", { ...params, [activation]: { ...(params[activation] ?? {}), [param]: value } });
+  }
+
+  /** Rebuilt only when the set of activations or their specs change, so focus survives slider use. */
+  private renderSeriesList(): void {
+    const activations = this.model.get("activations") as string[];
+    const specs = this.model.get("param_specs") as Record<string, ParamSpecState[]>;
+    const available = this.model.get("available") as string[];
+    const key = JSON.stringify([activations, available, activations.map((a) => specs[a] ?? [])]);
+    if (key === this.seriesListKey) return;
+    this.seriesListKey = key;
+
+    this.sliders.clear();
+    this.seriesList.replaceChildren();
+    const params = this.model.get("params") as ParamsState;
+    activations.forEach((name, index) => {
+      const row = element("div", "al-series");
+      const swatch = element("span", "al-swatch");
+      swatch.style.background = seriesColour(index);
+      swatch.setAttribute("aria-hidden", "true");
+      const choices = available.includes(name) ? available : [name, ...available];
+      const picker = selectControl(`activation ${index + 1}`, choices, name, (v) => this.replaceActivation(index, v));
+      picker.select.classList.add("al-picker");
+      const remove = element("button", "al-remove", "×");
+      remove.type = "button";
+      remove.title = `remove ${name}`;
+      remove.setAttribute("aria-label", `remove ${name}`);
+      remove.disabled = activations.length <= 1;
+      remove.addEventListener("click", () => this.removeActivation(index));
+      row.append(swatch, picker.root, remove);
+
+      for (const spec of specs[name] ?? []) {
+        const [lo, hi] = spec.slider;
+        const step = niceStep(lo, hi);
+        const value = params[name]?.[spec.name] ?? spec.default;
+        const slider = rangeControl({
+          label: spec.name,
+          ariaLabel: `${name} ${spec.name}`,
+          title: spec.doc,
+          min: lo,
+          max: hi,
+          step,
+          value,
+          onInput: (v) => this.setParam(name, spec.name, v),
+        });
+        slider.input.dataset.activation = name;
+        slider.input.dataset.param = spec.name;
+        this.sliders.set(`${name}/${spec.name}`, slider);
+        row.append(slider.root);
+      }
+      this.seriesList.append(row);
+    });
+
+    this.addSelect.replaceChildren(this.addSelect.options[0] ?? element("option"));
+    for (const name of available) {
+      if (activations.includes(name)) continue;
+      const option = element("option", undefined, name);
+      option.value = name;
+      this.addSelect.append(option);
+    }
+  }
+
+  private syncSliders(): void {
+    const params = this.model.get("params") as ParamsState;
+    for (const [key, slider] of this.sliders) {
+      const [activation, param] = key.split("/");
+      const value = params[activation]?.[param];
+      if (typeof value === "number") slider.setValue(value);
+    }
+  }
+
+  private syncToolbar(): void {
+    const [from, to] = this.model.get("x_range") as [number, number];
+    // Leave a field alone while the user is typing in it.
+    if (document.activeElement !== this.fromInput) this.fromInput.value = String(from);
+    if (document.activeElement !== this.toInput) this.toInput.value = String(to);
+    if (document.activeElement !== this.pointsInput) this.pointsInput.value = String(this.model.get("points"));
+    this.derivativeInput.checked = this.model.get("show_derivative");
+  }
+
+  private renderError(): void {
+    const error = this.model.get("error") as string;
+    this.errorBox.textContent = error;
+    this.errorBox.hidden = !error;
+    this.el.classList.toggle("al-has-error", !!error);
+  }
+
+  private async applyDerivativeToggle(): Promise<void> {
+    const show = !!this.model.get("show_derivative");
+    await this.chart.update((view) => view.signal(DERIVATIVE_SIGNAL, show));
+  }
+
+  private async drawCurves(): Promise<void> {
+    const curves = this.model.get("curves") as CurveData | null;
+    if (!curves || curves.series.length === 0) return;
+    const names = curves.series.map((s) => s.name);
+    const show = !!this.model.get("show_derivative");
+    const fill = (view: import("vega").View) => {
+      view.data(CURVES_DATA, curveRows(curves));
+      view.data(HOVER_DATA, hoverRows(curves));
+      view.signal(DERIVATIVE_SIGNAL, !!this.model.get("show_derivative"));
+    };
+    const key = names.join("\u0000");
+    if (key !== this.embeddedNames) {
+      this.embeddedNames = key;
+      await this.chart.embed((width) => ({ ...explorerSpec(names, show), width }), fill);
+    } else {
+      await this.chart.update(fill);
+    }
+    const backend = this.model.get("backend") as string;
+    this.status.textContent = `${curves.series.length} curve${curves.series.length === 1 ? "" : "s"} × ${curves.x.length} points${backend ? ` · computed on ${backend}` : ""}`;
+  }
+
+  override remove(): void {
+    this.chart?.dispose();
+    super.remove();
+  }
+}

@@ -1,0 +1,3 @@
+import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
+export class GradientHistogramsModel extends DOMWidgetModel {}
+export class GradientHistogramsView extends DOMWidgetView {}
