@@ -154,7 +154,12 @@ async function select(order: readonly string[], forced: boolean): Promise<Backen
 export function ready(): Promise<BackendInfo> {
   if (selected) return Promise.resolve(selected);
   if (!selecting) {
-    const forced = forcedName();
+    let forced: BackendName | undefined;
+    try {
+      forced = forcedName();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const order = forced ? [forced] : CHAIN;
     selecting = select(order, forced !== undefined).then(
       (info) => (selected = info),

@@ -20,3 +20,17 @@ export function normalPdf(x: Tensor): Tensor {
 export function normalCdf(x: Tensor): Tensor {
   return tf.mul(tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1), 0.5);
 }
+
+/**
+ * x > 0 as a boolean mask that autodiff can pass through. tfjs has no gradient for Greater or
+ * Less, so `tf.where(tf.greater(x, 0), …)` inside a function breaks `tf.grad`; Step's gradient
+ * is zero, which is what a mask needs.
+ */
+export function isPositive(x: Tensor): Tensor {
+  return tf.cast(tf.step(x), "bool");
+}
+
+/** x < 0 as an autodiff-safe boolean mask (see isPositive). */
+export function isNegative(x: Tensor): Tensor {
+  return tf.cast(tf.step(tf.neg(x)), "bool");
+}

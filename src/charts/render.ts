@@ -14,7 +14,9 @@ function vegaModules(): { vl: typeof import("vega-lite"); vega: typeof import("v
 /** Renders a vega-lite spec to an SVG string. Width "container" falls back to 600 px. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const { vl, vega } = vegaModules();
-  const fixed = spec.width === "container" ? { ...spec, width: 600 } : spec;
+  // vega takes ownership of inline data (it tags and can empty the arrays): render a copy.
+  const copy = structuredClone(spec);
+  const fixed = copy.width === "container" ? { ...copy, width: 600 } : copy;
   const compiled = vl.compile(fixed as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {

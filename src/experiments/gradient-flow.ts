@@ -12,7 +12,7 @@ import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/rende
 import { gradientFlowSpec } from "../charts/gradient-flow";
 import { checkChoice, checkInt, checkKeys, withContext } from "./options";
 import { Rng } from "./rng";
-import { backward, drawWeights, forward, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
+import { backward, drawStandardWeights, forward, scaleWeights, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
 import { forwardStats, gradStats, type ForwardStats, type GradStats } from "./stats";
 
 export interface GradientFlowOptions {
@@ -90,18 +90,28 @@ export function verdictFor(ratio: number, anyNonFinite: boolean): Verdict {
   return "healthy";
 }
 
+export interface FlowInput {
+  /** Row-major batch × features. */
+  data: Float32Array;
+  features: number;
+}
+
+/** The standard-normal weights every activation of one experiment shares. */
+export function flowWeights(o: ResolvedFlowOptions, input: FlowInput): WeightValues {
+  return drawStandardWeights({ inputSize: input.features, width: o.width, depth: o.depth, outputSize: 0 }, o.seed);
+}
+
 /** The input batch: standard normal (width features) or a dataset's points. */
-export function flowInput(o: ResolvedFlowOptions): { data: Float32Array; features: number } {
+export function flowInput(o: ResolvedFlowOptions): FlowInput {
   if (o.input === "normal") return { data: new Rng(o.seed ^ 0x5eed).normals(o.batch * o.width), features: o.width };
   const d = dataset(o.input, { n: o.batch, seed: o.seed });
   return { data: d.x, features: d.features };
 }
 
 /** One activation's run. Synchronous tensor work inside a tidy; values are read back after. */
-export async function flowRun(act: Activation, o: ResolvedFlowOptions, input: { data: Float32Array; features: number }): Promise<FlowRun> {
+export async function flowRun(act: Activation, o: ResolvedFlowOptions, input: FlowInput, standard = flowWeights(o, input)): Promise<FlowRun> {
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
-  const shape = { inputSize: input.features, width: o.width, depth: o.depth, outputSize: 0 };
-  const values = drawWeights(shape, init, o.seed);
+  const values = scaleWeights(standard, o.depth, init);
   const kept = tf.tidy(() => {
     const params = toTensors(values, o.depth, false);
     const x = tf.tensor2d(input.data, [o.batch, input.features]);
@@ -139,6 +149,7 @@ export async function gradientFlow(opts: GradientFlowOptions = {}): Promise<Grad
   await ready();
   const started = Date.now();
   const input = flowInput(o);
+  const standard = flowWeights(o, input);
   const bar = progress("gradientFlow", o.activations.length);
   const runs: FlowRun[] = [];
   let interrupted = false;
@@ -149,7 +160,7 @@ export async function gradientFlow(opts: GradientFlowOptions = {}): Promise<Grad
         interrupted = true;
         break;
       }
-      runs.push(await flowRun(act, o, input));
+      runs.push(await flowRun(act, o, input, standard));
       bar.update(runs.length, act.label);
     }
   } finally {

@@ -68,21 +68,39 @@ export interface WeightValues {
   shapes: [number, number][];
 }
 
-/**
- * Draws the weights. Every layer starts from the same standard-normal stream for a given
- * seed and is then scaled by its init's std, so two activations compared in one experiment
- * see the same weight directions and differ only by the scale their init asks for.
- */
-export function drawWeights(shape: NetworkShape, hiddenInit: InitName, seed: number): WeightValues {
-  const rng = new Rng(seed);
+/** Weight shapes, fanIn × fanOut: the hidden layers, then the output layer if any. */
+export function layerShapes(shape: NetworkShape): [number, number][] {
   const sizes: [number, number][] = [];
   for (let l = 0; l < shape.depth; l++) sizes.push([l === 0 ? shape.inputSize : shape.width, shape.width]);
   if (shape.outputSize > 0) sizes.push([shape.width, shape.outputSize]);
-  const w = sizes.map(([fanIn, fanOut], l) => {
-    const init = l < shape.depth ? hiddenInit : "glorot";
-    return rng.normals(fanIn * fanOut, initStd(init, fanIn, fanOut));
+  return sizes;
+}
+
+/** Standard-normal draws for every weight, in layer order; what the seed determines. */
+export function drawStandardWeights(shape: NetworkShape, seed: number): WeightValues {
+  const rng = new Rng(seed);
+  const shapes = layerShapes(shape);
+  return { w: shapes.map(([fanIn, fanOut]) => rng.normals(fanIn * fanOut)), shapes };
+}
+
+/**
+ * Scales standard-normal weights by each layer's init std (the output layer, if any, is
+ * always Glorot). Drawing once and scaling means that two activations compared in one
+ * experiment see the same weight directions and differ only by the scale their init asks for.
+ */
+export function scaleWeights(standard: WeightValues, depth: number, hiddenInit: InitName): WeightValues {
+  const w = standard.w.map((values, l) => {
+    const [fanIn, fanOut] = standard.shapes[l];
+    const std = initStd(l < depth ? hiddenInit : "glorot", fanIn, fanOut);
+    const out = new Float32Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = values[i] * std;
+    return out;
   });
-  return { w, shapes: sizes };
+  return { w, shapes: standard.shapes };
+}
+
+export function drawWeights(shape: NetworkShape, hiddenInit: InitName, seed: number): WeightValues {
+  return scaleWeights(drawStandardWeights(shape, seed), shape.depth, hiddenInit);
 }
 
 export interface Params {

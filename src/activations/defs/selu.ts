@@ -1,6 +1,6 @@
 import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
-import { expNegativePart } from "../stable";
+import { expNegativePart, isPositive } from "../stable";
 
 /** The fixed point constants of Klambauer et al. 2017 (mean 0, variance 1 under LeCun init). */
 export const SELU_ALPHA = 1.6732632423543772;
@@ -14,7 +14,7 @@ export const SELU_LAMBDA = 1.0507009873554805;
  */
 export const selu = registerBuiltin({
   name: "selu",
-  fn: (x) => tf.mul(tf.where(tf.greater(x, 0), x, tf.mul(tf.sub(expNegativePart(x), 1), SELU_ALPHA)), SELU_LAMBDA),
+  fn: (x) => tf.mul(tf.where(isPositive(x), x, tf.mul(tf.sub(expNegativePart(x), 1), SELU_ALPHA)), SELU_LAMBDA),
   derivative: (x) =>
     tf.where(tf.greater(x, 0), tf.fill(x.shape, SELU_LAMBDA), tf.mul(expNegativePart(x), SELU_ALPHA * SELU_LAMBDA)),
   info: {

@@ -1,5 +1,6 @@
 import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
+import { isNegative } from "../stable";
 
 /**
  * squareplus(x) = (x + √(x² + b))/2 (b = 4); derivative (1 + x/√(x² + b))/2. For x < 0 it is
@@ -16,7 +17,7 @@ export const squareplus = registerBuiltin({
     const direct = tf.mul(tf.add(x, root), 0.5);
     const rearranged = tf.div(p.b, tf.mul(tf.sub(root, x), 2));
     // rearranged is 0/0 at x = 0 when b = 0; the direct form is exact there.
-    return tf.where(tf.less(x, 0), rearranged, direct);
+    return tf.where(isNegative(x), rearranged, direct);
   },
   derivative: (x, p) => {
     const root = tf.sqrt(tf.add(tf.square(x), p.b));

@@ -1,0 +1,118 @@
+/**
+ * One numerics suite over every backend present: each activation's float32 values and
+ * closed-form derivatives against independent float64 formulas, central differences of those
+ * formulas, and tfjs autodiff; finiteness on [−100, 100]; no tensor leaks.
+ */
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { centralDifference, REFERENCE } from "../../test/support/reference";
+import { availableBackends, useBackend, type BackendName } from "../backend";
+import { tf } from "../tf";
+import { activation, listActivations } from "./index";
+import type { Params } from "./types";
+
+/** Built-ins with non-default parameters too, so parameters are exercised. */
+const CASES: [string, Params?][] = [
+  ...listActivations().filter((n) => n in REFERENCE).map((n) => [n] as [string]),
+  ["leaky_relu", { alpha: 0.2 }],
+  ["prelu", { alpha: 0.1 }],
+  ["elu", { alpha: 0.5 }],
+  ["celu", { alpha: 2 }],
+  ["swish", { beta: 2 }],
+  ["swish", { beta: 0 }],
+  ["softplus", { beta: 3 }],
+  ["squareplus", { b: 1 }],
+];
+
+const GRID = Array.from({ length: 801 }, (_, i) => -10 + i * 0.025);
+const FAR = [-100, -60, -30, -20, 20, 30, 60, 100];
+
+function values(t: tf.Tensor): Float32Array {
+  return t.dataSync() as Float32Array;
+}
+
+function within(actual: number, expected: number, abs: number, rel: number): boolean {
+  return Math.abs(actual - expected) <= abs + rel * Math.abs(expected);
+}
+
+const backendsPresent: BackendName[] = [];
+before(async () => {
+  backendsPresent.push(...(await availableBackends()));
+});
+
+test("wasm and cpu backends are both present", () => {
+  assert.ok(backendsPresent.includes("wasm"), `backends found: ${backendsPresent.join(", ")}`);
+  assert.ok(backendsPresent.includes("cpu"), `backends found: ${backendsPresent.join(", ")}`);
+});
+
+for (const backendName of ["wasm", "cpu", "tensorflow", "webgpu"] as BackendName[]) {
+  describe(`numerics on ${backendName}`, () => {
+    before(async (t) => {
+      if (!backendsPresent.includes(backendName)) return;
+      await useBackend(backendName);
+      void t;
+    });
+
+    for (const [name, params] of CASES) {
+      const act = activation(name, params);
+      const ref = REFERENCE[name];
+      const p = act.params;
+      const awayFromKinks = (x: number) => act.kinks.every((k) => Math.abs(x - k) > 1e-3);
+
+      test(`${act.label}: values within 1e-5 abs + 1e-5 rel of float64`, (t) => {
+        if (!backendsPresent.includes(backendName)) return t.skip(`${backendName} not present here`);
+        const xs = Float32Array.from([...GRID, ...FAR]);
+        const before = tf.memory().numTensors;
+        const x = tf.tensor1d(xs);
+        const y = act.apply(x);
+        const got = values(y);
+        tf.dispose([x, y]);
+        assert.equal(tf.memory().numTensors, before, "apply leaked tensors");
+        for (let i = 0; i < xs.length; i++) {
+          const expected = ref(xs[i], p);
+          assert.ok(Number.isFinite(got[i]), `${act.label}(${xs[i]}) is not finite: ${got[i]}`);
+          assert.ok(within(got[i], expected, 1e-5, 1e-5), `${act.label}(${xs[i]}) = ${got[i]}, expected ${expected}`);
+        }
+      });
+
+      test(`${act.label}: derivative within 1e-4 of central differences and of autodiff`, (t) => {
+        if (!backendsPresent.includes(backendName)) return t.skip(`${backendName} not present here`);
+        const xs = Float32Array.from([...GRID, ...FAR].filter(awayFromKinks));
+        const before = tf.memory().numTensors;
+        const x = tf.tensor1d(xs);
+        const dy = act.derivative(x);
+        const auto = tf.grad((v: tf.Tensor) => tf.sum(act.apply(v)))(x);
+        const closed = values(dy);
+        const autodiff = values(auto);
+        tf.dispose([x, dy, auto]);
+        assert.equal(tf.memory().numTensors, before, "derivative leaked tensors");
+        for (let i = 0; i < xs.length; i++) {
+          const fd = centralDifference((v) => ref(v, p), xs[i]);
+          assert.ok(Number.isFinite(closed[i]), `${act.label}'(${xs[i]}) is not finite`);
+          assert.ok(within(closed[i], fd, 1e-4, 1e-4), `${act.label}'(${xs[i]}) = ${closed[i]}, central difference ${fd}`);
+          if (Math.abs(xs[i]) <= 20) {
+            // Autodiff of saturating forms can round differently far out; near the action it must agree.
+            assert.ok(within(closed[i], autodiff[i], 1e-4, 1e-4), `${act.label}'(${xs[i]}) = ${closed[i]}, autodiff ${autodiff[i]}`);
+          }
+        }
+      });
+    }
+
+    test("derivative at kinks takes PyTorch's value (relu'(0) = 0, leaky_relu'(0) = alpha, elu'(0) = alpha)", (t) => {
+      if (!backendsPresent.includes(backendName)) return t.skip(`${backendName} not present here`);
+      const at = (name: string, x: number, params?: Params) => {
+        const xt = tf.tensor1d([x]);
+        const d = activation(name, params).derivative(xt);
+        const v = d.dataSync()[0];
+        tf.dispose([xt, d]);
+        return v;
+      };
+      assert.equal(at("relu", 0), 0);
+      assert.ok(Math.abs(at("leaky_relu", 0, { alpha: 0.2 }) - 0.2) < 1e-7);
+      assert.ok(Math.abs(at("elu", 0, { alpha: 0.5 }) - 0.5) < 1e-7);
+      assert.equal(at("relu6", 6), 0);
+      assert.equal(at("hard_tanh", 1), 0);
+      assert.ok(Math.abs(at("hard_swish", 3) - 1.5) < 1e-6);
+    });
+  });
+}

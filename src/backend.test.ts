@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { test } from "node:test";
+
+const entry = path.resolve(__dirname, "index.js");
+const probe = `require(${JSON.stringify(entry)}).ready().then(b => console.log(JSON.stringify(b)), e => { console.error(e.message); process.exit(3); })`;
+
+function runWith(env: Record<string, string | undefined>) {
+  return spawnSync(process.execPath, ["-e", probe], { env: { ...process.env, ...env }, encoding: "utf8" });
+}
+
+test("the chain picks wasm here (no GPU, no tfjs-node) and reports what it skipped", () => {
+  const out = JSON.parse(execFileSync(process.execPath, ["-e", probe], { env: { ...process.env, ACTIVATION_LAB_BACKEND: "" }, encoding: "utf8" }));
+  assert.equal(out.name, "wasm");
+  assert.equal(out.gpu, false);
+  assert.equal(typeof out.simd, "boolean");
+  assert.equal(out.version, "4.22.0");
+  assert.deepEqual(out.skipped.map((s: { name: string }) => s.name).slice(-1), ["tensorflow"]);
+});
+
+test("ACTIVATION_LAB_BACKEND forces a backend", () => {
+  for (const name of ["cpu", "wasm"]) {
+    const r = runWith({ ACTIVATION_LAB_BACKEND: name });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.name, name);
+    assert.equal(out.forced, true);
+  }
+});
+
+test("a bad ACTIVATION_LAB_BACKEND is a clear error listing the choices", () => {
+  const r = runWith({ ACTIVATION_LAB_BACKEND: "cuda" });
+  assert.equal(r.status, 3);
+  assert.match(r.stderr, /ACTIVATION_LAB_BACKEND="cuda" is not a backend; valid choices: tensorflow, webgpu, wasm, cpu/);
+});
+
+test("forcing a backend that cannot start fails with one clear reason, not a crash", () => {
+  const r = runWith({ ACTIVATION_LAB_BACKEND: "tensorflow", ACTIVATION_LAB_QUIET: "1" });
+  if (r.status === 0) return; // tfjs-node is installed on this machine: nothing to check
+  assert.equal(r.status, 3);
+  assert.match(r.stderr, /no TensorFlow.js backend could be initialised: tensorflow: @tensorflow\/tfjs-node is not installed/);
+});
