@@ -1,0 +1,92 @@
+/**
+ * The same network in tfjs and in PyTorch: weights and input exported from here, rebuilt
+ * in torch (float64) by torch_gradients.py, per-layer weight gradients compared within
+ * 1e-4 relative. Needs torch in the repo's .venv (`npm run setup` installs it); without it
+ * the test is skipped with a message, unless CI is set, where a missing torch is a failure.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { tf } from "../../src/tf";
+import { useBackend } from "../../src/backend";
+import { activation } from "../../src/activations";
+import { backward, drawWeights, forward, toTensors, type NormName } from "../../src/experiments/network";
+import { Rng } from "../../src/experiments/rng";
+
+process.env.ACTIVATION_LAB_QUIET = "1";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const PYTHON = path.join(ROOT, ".venv", "bin", "python");
+const SCRIPT = path.join(ROOT, "test", "pytorch", "torch_gradients.py");
+const ACTIVATIONS = ["relu", "gelu", "selu", "sigmoid", "tanh", "leaky_relu"];
+const NORMS: NormName[] = ["none", "batch", "layer"];
+const SHAPE = { inputSize: 10, width: 24, depth: 5, outputSize: 0 };
+const BATCH = 16;
+
+function torchAvailable(): string | undefined {
+  if (!fs.existsSync(PYTHON)) return `${PYTHON} does not exist (run npm run setup)`;
+  const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
+  return r.status === 0 ? undefined : "torch is not installed in .venv (npm run setup installs it)";
+}
+
+/** Relative error of a layer: worst absolute difference over the reference's largest entry. */
+function relativeError(mine: Float32Array, reference: number[]): number {
+  const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  let worst = 0;
+  for (let i = 0; i < mine.length; i++) worst = Math.max(worst, Math.abs(mine[i] - reference[i]));
+  return worst / Math.max(scale, 1e-300);
+}
+
+test("per-layer weight gradients match PyTorch within 1e-4 relative", async (t) => {
+  const missing = torchAvailable();
+  if (missing) {
+    if (process.env.CI) assert.fail(`PyTorch cross-check cannot run: ${missing}`);
+    t.skip(missing);
+    return;
+  }
+  await useBackend("wasm");
+  const cases: Record<string, unknown>[] = [];
+  const ours: Float32Array[][] = [];
+  let seed = 0;
+  for (const name of ACTIVATIONS) {
+    for (const norm of NORMS) {
+      const act = activation(name);
+      const init = name === "selu" ? "lecun" : name.includes("relu") ? "he" : "glorot";
+      const values = drawWeights(SHAPE, init, ++seed);
+      const x = new Rng(1000 + seed).normals(BATCH * SHAPE.inputSize);
+      const grads = tf.tidy(() => {
+        const params = toTensors(values, SHAPE.depth, false);
+        const trace = forward(params, tf.tensor2d(x, [BATCH, SHAPE.inputSize]), act, norm);
+        const g = backward(params, trace, tf.div(trace.outputs[SHAPE.depth - 1], BATCH), norm);
+        return g.w.map((w) => w.dataSync() as Float32Array);
+      });
+      ours.push(grads);
+      cases.push({ activation: name, params: act.params, norm, batch: BATCH, ...SHAPE, x: [...x], weights: values.w.map((w) => [...w]), shapes: values.shapes });
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "al-torch-"));
+  try {
+    const file = path.join(dir, "cases.json");
+    fs.writeFileSync(file, JSON.stringify({ cases }));
+    const run = spawnSync(PYTHON, [SCRIPT, file], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 60_000 });
+    assert.equal(run.status, 0, `torch_gradients.py failed: ${run.stderr}`);
+    const result = JSON.parse(run.stdout) as { torch: string; cases: { grads: number[][] }[] };
+    assert.equal(result.cases.length, cases.length);
+    const failures: string[] = [];
+    let worst = 0;
+    result.cases.forEach((c, i) => {
+      c.grads.forEach((reference, l) => {
+        const err = relativeError(ours[i][l], reference);
+        worst = Math.max(worst, err);
+        if (!(err < 1e-4)) failures.push(`${cases[i].activation}/${cases[i].norm} layer ${l + 1}: ${err.toExponential(2)}`);
+      });
+    });
+    t.diagnostic(`torch ${result.torch}: ${cases.length} networks, worst layer relative error ${worst.toExponential(2)}`);
+    assert.deepEqual(failures, [], `torch ${result.torch}: layers over 1e-4 relative`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
