@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "crypto";
 import { BinaryLike, Header, publish } from "./channel";
+import { kernelLog } from "./log";
 
 /** A comm message as handed to handlers: the message's `data`, its buffers and headers. */
 export interface CommMessage {
@@ -31,7 +32,7 @@ export interface CommOpenOptions {
 
 /** Logs a problem with an incoming message without throwing. */
 export function logCommError(message: string): void {
-  if (process.env.ACTIVATION_LAB_QUIET !== "1") process.stderr.write(`[activation-lab] comm: ${message}\n`);
+  kernelLog(`comm: ${message}`);
   commErrorCount++;
 }
 let commErrorCount = 0;

@@ -1,0 +1,116 @@
+/**
+ * `activation-lab` command line:
+ *   activation-lab kernel --connection-file F
+ *   activation-lab install [--user | --sys-prefix [--python P] | --prefix P]
+ *   activation-lab uninstall [--user | --sys-prefix [--python P] | --prefix P]
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { InstallTarget, install, uninstall, DISPLAY_NAME, KERNEL_NAME } from "./install";
+import { PACKAGE_ROOT } from "./resolve";
+
+export const USAGE = `Usage: activation-lab <command> [options]
+
+Commands:
+  kernel --connection-file FILE   run the Jupyter kernel (Jupyter starts this)
+  install [TARGET]                install the "${DISPLAY_NAME}" kernelspec and the
+                                  JupyterLab extension
+  uninstall [TARGET]              remove them again
+
+TARGET (one of; default --user):
+  --user           ~/.local/share/jupyter (your user only)
+  --sys-prefix     sys.prefix of python3 (the active virtual environment);
+                   --python PATH picks another Python
+  --prefix PREFIX  PREFIX/share/jupyter (e.g. --prefix .venv)
+
+  -h, --help       show this help
+`;
+
+export class UsageError extends Error {}
+
+export type Command =
+  | { command: "help" }
+  | { command: "kernel"; connectionFile: string }
+  | { command: "install" | "uninstall"; target: InstallTarget };
+
+/** Parses argv (without node and the script); throws UsageError naming the problem. */
+export function parseArgs(args: readonly string[]): Command {
+  if (args.length === 0 || args.includes("-h") || args.includes("--help") || args[0] === "help") return { command: "help" };
+  const [command, ...rest] = args;
+  const value = (flag: string, i: number): string => {
+    const v = rest[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  if (command === "kernel") {
+    let connectionFile: string | undefined;
+    for (let i = 0; i < rest.length; i++) {
+      const arg = rest[i];
+      if (arg === "--connection-file" || arg === "-f") connectionFile = value(arg, i++);
+      else if (arg.startsWith("--connection-file=")) connectionFile = arg.slice("--connection-file=".length);
+      else throw new UsageError(`unknown option for kernel: ${arg}; valid: --connection-file FILE`);
+    }
+    if (!connectionFile) throw new UsageError("kernel needs --connection-file FILE");
+    return { command, connectionFile };
+  }
+  if (command === "install" || command === "uninstall") {
+    const targets: InstallTarget[] = [];
+    let python = "python3";
+    for (let i = 0; i < rest.length; i++) {
+      const arg = rest[i];
+      if (arg === "--user") targets.push({ kind: "user" });
+      else if (arg === "--sys-prefix") targets.push({ kind: "sys-prefix", python });
+      else if (arg === "--prefix") targets.push({ kind: "prefix", prefix: value(arg, i++) });
+      else if (arg.startsWith("--prefix=")) targets.push({ kind: "prefix", prefix: arg.slice("--prefix=".length) });
+      else if (arg === "--python") python = value(arg, i++);
+      else throw new UsageError(`unknown option for ${command}: ${arg}; valid: --user, --sys-prefix [--python P], --prefix P`);
+    }
+    if (targets.length > 1) throw new UsageError("choose one of --user, --sys-prefix, --prefix P");
+    const target = targets[0] ?? { kind: "user" };
+    if (target.kind === "sys-prefix") target.python = python;
+    return { command, target };
+  }
+  throw new UsageError(`unknown command "${command}"; valid: kernel, install, uninstall`);
+}
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  let parsed: Command;
+  try {
+    parsed = parseArgs(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`activation-lab: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  switch (parsed.command) {
+    case "help":
+      process.stdout.write(USAGE);
+      return 0;
+    case "kernel": {
+      if (!fs.existsSync(parsed.connectionFile)) {
+        process.stderr.write(`activation-lab: connection file ${parsed.connectionFile} does not exist\n`);
+        return 2;
+      }
+      // Loaded here so that install/--help stay fast and never load tslab or tfjs.
+      const { runKernel } = await import("./start");
+      await runKernel(parsed.connectionFile, packageVersion());
+      return -1; // keeps running
+    }
+    case "install": {
+      const result = install(parsed.target);
+      process.stdout.write(`Installed kernelspec ${KERNEL_NAME} ("${DISPLAY_NAME}") in ${result.kernelDir}\n`);
+      if (result.labextensionDir) process.stdout.write(`Installed the JupyterLab extension in ${result.labextensionDir}\n`);
+      else process.stdout.write("The JupyterLab extension is not built (widgets/labextension/ is missing); widgets will show their static fallback.\n");
+      return 0;
+    }
+    case "uninstall": {
+      const removed = uninstall(parsed.target);
+      process.stdout.write(removed.length ? removed.map((d) => `Removed ${d}\n`).join("") : "Nothing to remove.\n");
+      return 0;
+    }
+  }
+}

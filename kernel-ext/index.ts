@@ -1,0 +1,33 @@
+/**
+ * `activation-lab/kernel`: what notebooks use from the kernel itself — rich display, widgets
+ * (the base class and the stock controls), `interact`, and raw comms.
+ *
+ *   import { IntSlider, interact, display } from "activation-lab/kernel";
+ */
+export { display, updateDisplay, clearOutput, DisplayHandle, bundleOf } from "./display";
+export type { DisplayOptions } from "./display";
+export { Widget, WIDGET_PROTOCOL_VERSION, WIDGET_TARGET, WIDGET_VIEW_MIME } from "./widget";
+export type { WidgetModelIds, TraitChange, StateChange, CustomHandler } from "./widget";
+export {
+  Layout,
+  Style,
+  ValueWidget,
+  IntSlider,
+  FloatSlider,
+  Checkbox,
+  Label,
+  HTML,
+  IntProgress,
+  FloatProgress,
+  Dropdown,
+  Button,
+  HBox,
+  VBox,
+  Output,
+} from "./controls";
+export type { SliderOptions, ProgressOptions, ValueListener } from "./controls";
+export { interact, interactive, Interactive, InteractHandle, controlFor } from "./interact";
+export type { ControlSpec } from "./interact";
+export { Comm, CommManager, commManager } from "./comm";
+export type { CommMessage, CommTargetHandler } from "./comm";
+export { WidgetProgress } from "./host";

@@ -1,0 +1,97 @@
+/**
+ * Installing the kernelspec `activation-lab` and the prebuilt JupyterLab extension into a
+ * Jupyter data directory, the layout `jupyter kernelspec list` and `jupyter labextension list`
+ * read: `<data>/kernels/activation-lab/kernel.json` and `<data>/labextensions/<name>/`.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PACKAGE_ROOT } from "./resolve";
+
+export const KERNEL_NAME = "activation-lab";
+export const DISPLAY_NAME = "TypeScript (activation-lab)";
+
+export type InstallTarget = { kind: "user" } | { kind: "sys-prefix"; python: string } | { kind: "prefix"; prefix: string };
+
+/** The Jupyter data directory for a target (where kernels/ and labextensions/ live). */
+export function dataDir(target: InstallTarget): string {
+  switch (target.kind) {
+    case "user":
+      if (process.env.JUPYTER_DATA_DIR) return path.resolve(process.env.JUPYTER_DATA_DIR);
+      if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter");
+      if (process.platform === "win32") return path.join(process.env.APPDATA ?? os.homedir(), "jupyter");
+      return path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), ".local", "share"), "jupyter");
+    case "sys-prefix":
+      return path.join(pythonPrefix(target.python), "share", "jupyter");
+    case "prefix":
+      return path.join(path.resolve(target.prefix), "share", "jupyter");
+  }
+}
+
+/** sys.prefix of the given Python: the active virtual environment when one is active. */
+function pythonPrefix(python: string): string {
+  if (process.env.VIRTUAL_ENV && python === "python3") return process.env.VIRTUAL_ENV;
+  try {
+    return execFileSync(python, ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
+  } catch (e) {
+    throw new Error(`--sys-prefix needs a working ${python} to ask for sys.prefix (${(e as Error).message.split("\n")[0]}); use --prefix P instead`);
+  }
+}
+
+export function kernelSpec(): Record<string, unknown> {
+  return {
+    argv: [process.execPath, path.join(PACKAGE_ROOT, "bin", "activation-lab.js"), "kernel", "--connection-file", "{connection_file}"],
+    display_name: DISPLAY_NAME,
+    language: "typescript",
+    // SIGINT also stops a synchronous infinite loop, which no message can reach.
+    interrupt_mode: "signal",
+    env: {},
+    metadata: { debugger: false },
+  };
+}
+
+const LABEXTENSION_SOURCE = path.join(PACKAGE_ROOT, "widgets", "labextension");
+
+/** The prebuilt labextension's package name, if it has been built. */
+function labextensionName(): string | undefined {
+  const manifest = path.join(LABEXTENSION_SOURCE, "package.json");
+  if (!fs.existsSync(manifest)) return undefined;
+  const name = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: unknown }).name;
+  return typeof name === "string" && name !== "" ? name : KERNEL_NAME;
+}
+
+export interface InstallResult {
+  kernelDir: string;
+  labextensionDir?: string;
+}
+
+export function install(target: InstallTarget): InstallResult {
+  const root = dataDir(target);
+  const kernelDir = path.join(root, "kernels", KERNEL_NAME);
+  fs.mkdirSync(kernelDir, { recursive: true });
+  fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  const name = labextensionName();
+  if (!name) return { kernelDir };
+  const labextensionDir = path.join(root, "labextensions", ...name.split("/"));
+  // A fresh copy: stale hashed chunks from an older build must not linger.
+  fs.rmSync(labextensionDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(labextensionDir), { recursive: true });
+  fs.cpSync(LABEXTENSION_SOURCE, labextensionDir, { recursive: true });
+  return { kernelDir, labextensionDir };
+}
+
+export function uninstall(target: InstallTarget): string[] {
+  const root = dataDir(target);
+  const removed: string[] = [];
+  const candidates = [path.join(root, "kernels", KERNEL_NAME)];
+  const name = labextensionName() ?? KERNEL_NAME;
+  candidates.push(path.join(root, "labextensions", ...name.split("/")));
+  for (const dir of candidates) {
+    if (fs.existsSync(dir)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+  }
+  return removed;
+}
