@@ -37,7 +37,7 @@ function maxRelativeError(a: Float32Array, b: Float32Array): number {
 test("hand-built weight gradients equal tf.grad of the same network", async () => {
   await useBackend("wasm");
   defineActivation({ name: "sin_plus", fn: (x) => tf.add(x, tf.mul(0.5, tf.sin(x))) });
-  const acts = ["relu", "gelu", "sigmoid", "tanh", "leaky_relu", "softplus", "sin_plus"].map((n) => activation(n));
+  const acts = ["relu", "gelu", "selu", "elu", "sigmoid", "tanh", "leaky_relu", "softplus", "sin_plus"].map((n) => activation(n));
   const depth = 4;
   const batch = 6;
   const width = 7;
