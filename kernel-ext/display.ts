@@ -49,15 +49,19 @@ function cleanBundle(raw: unknown, source: unknown): MimeBundle {
   return out;
 }
 
-export function plainText(value: unknown): string {
-  if (typeof value === "string") return value;
+/** Text for a value: strings as they are when displayed, quoted (like the Node REPL) as a cell result. */
+export function plainText(value: unknown, quoteStrings = false): string {
+  if (typeof value === "string" && !quoteStrings) return value;
   return inspect(value, { depth: 4, colors: false, maxArrayLength: 50, breakLength: 100 });
 }
 
-/** The MIME bundle for a value, awaiting `[DISPLAY]()` when it returns a promise. */
-export async function bundleOf(value: unknown): Promise<MimeBundle> {
+/**
+ * The MIME bundle for a value, awaiting `[DISPLAY]()` when it returns a promise. `asResult`
+ * formats plain values as a cell's result (strings quoted, as the Node REPL shows them).
+ */
+export async function bundleOf(value: unknown, asResult = false): Promise<MimeBundle> {
   if (isDisplayable(value)) return cleanBundle(await value[DISPLAY](), value);
-  return { "text/plain": plainText(value) };
+  return { "text/plain": plainText(value, asResult) };
 }
 
 export interface DisplayOptions {

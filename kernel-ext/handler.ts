@@ -155,8 +155,12 @@ export class ActivationLabHandler extends JupyterHandlerImpl {
     const base = super.handleIsComplete(req);
     if (base.status === "incomplete") return base;
     const file = ts.createSourceFile("cell.ts", req.code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    const parseErrors = (file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? [];
-    return parseErrors.length > 0 ? { status: "invalid" } : { status: "complete" };
+    const parseErrors = (file as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] }).parseDiagnostics ?? [];
+    if (parseErrors.length === 0) return { status: "complete" };
+    // An unterminated string, template or comment at the very end is still being typed.
+    const end = req.code.length;
+    const unfinished = parseErrors.some((d) => typeof d.messageText === "string" && /^Unterminated|^'\*\/' expected/.test(d.messageText) && (d.start ?? 0) <= end);
+    return unfinished ? { status: "incomplete", indent: "" } : { status: "invalid" };
   }
 
   /** Runs one cell; never throws. */

@@ -304,7 +304,7 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     await settleOutputs();
     if (outcome.ok && outcome.hasValue && !silent && !(outcome.value instanceof DisplayHandle)) {
       try {
-        const data = await bundleOf(outcome.value);
+        const data = await bundleOf(outcome.value, true);
         this.publish("execute_result", { execution_count: count, data, metadata: {} });
         if (storeHistory) this.history.setOutput(count, String(data["text/plain"] ?? ""));
       } catch (e) {
