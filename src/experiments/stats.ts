@@ -52,12 +52,10 @@ export function gradStats(values: Float32Array, bins: number): GradStats {
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isNaN(v)) {
-      nan++;
-      continue;
-    }
-    if (v === Infinity || v === -Infinity) {
-      inf++;
+    // v − v is 0 for finite v and NaN for NaN and ±Infinity: one test on the hot path.
+    if (v - v !== 0) {
+      if (v !== v) nan++;
+      else inf++;
       continue;
     }
     finite++;
@@ -97,15 +95,17 @@ export function histogram(values: Float32Array, bins: number, min: number, max: 
   }
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
-  const counts = new Array<number>(bins).fill(0);
+  const counts = new Float64Array(bins);
+  const perUnit = 1 / width;
+  const last = bins - 1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isFinite(v)) continue;
+    if (v - v !== 0) continue;
     // The top edge belongs to the last bin.
-    const b = Math.min(bins - 1, Math.floor((v - lo) / width));
-    counts[b]++;
+    const b = ((v - lo) * perUnit) | 0;
+    counts[b > last ? last : b]++;
   }
-  return { edges, counts };
+  return { edges, counts: Array.from(counts) };
 }
 
 /** Forward statistics of a layer: its outputs `h` and the local derivatives f'(z) at its inputs. */
