@@ -8,7 +8,7 @@ import { paletteFor } from "./gradient-flow";
 export interface TrainingChartRun {
   activation: string;
   history: { epoch: number; loss: number; accuracy: number | null }[];
-  records: { epoch: number; dead: number[] }[];
+  steps: { epoch: number; dead: number[] }[];
 }
 
 export function trainingSpec(runs: TrainingChartRun[], options: { title?: string; width?: number; height?: number } = {}): VegaLiteSpec {
@@ -16,7 +16,7 @@ export function trainingSpec(runs: TrainingChartRun[], options: { title?: string
   const labels = runs.map((r) => r.activation);
   const color = { field: "activation", type: "nominal", title: "activation", scale: { domain: labels, range: paletteFor(labels.length) } };
   const lossRows = runs.flatMap((r) => r.history.filter((h) => Number.isFinite(h.loss) && h.loss > 0).map((h) => ({ activation: r.activation, epoch: h.epoch, loss: h.loss, accuracy: h.accuracy })));
-  const deadRows = runs.flatMap((r) => r.records.flatMap((rec) => rec.dead.map((d, l) => ({ activation: r.activation, epoch: rec.epoch, layer: `layer ${l + 1}`, dead: d }))));
+  const deadRows = runs.flatMap((r) => r.steps.flatMap((rec) => rec.dead.map((d, l) => ({ activation: r.activation, epoch: rec.epoch, layer: `layer ${l + 1}`, dead: d }))));
   return {
     $schema: VEGA_LITE_V5_SCHEMA,
     ...(title ? { title } : {}),

@@ -7,7 +7,7 @@
 export { gradientFlow, GradientFlow, HEALTHY_RATIO_RANGE, GRADIENT_FLOW_DEFAULT_ACTIVATIONS } from "./gradient-flow";
 export type { GradientFlowOptions, FlowRun, LayerFlow, Verdict } from "./gradient-flow";
 export { train, TrainingRun, TRAIN_DEFAULT_ACTIVATIONS } from "./train";
-export type { TrainOptions, TrainingRunResult, TrainingRecord, EpochPoint } from "./train";
+export type { TrainOptions, TrainingRunResult, TrainingStep, EpochPoint } from "./train";
 export { outputLossPairing, OutputLossPairing } from "./pairing";
 export type { PairingOptions, PairingSeries } from "./pairing";
 export { recurrentCell, RecurrentCell } from "./recurrent";

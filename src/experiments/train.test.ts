@@ -21,8 +21,8 @@ test("dying ReLU: a high learning rate kills > 30% of a layer's ReLU units; leak
   assert.ok(leaky.final.maxDeadFraction < 0.05, `leaky_relu dead ${leaky.final.maxDeadFraction}`);
   // At the start no first-layer unit is dead: zero biases and inputs on both sides of every
   // hyperplane. (Deeper layers see non-negative inputs, so a few start dead.)
-  assert.equal(relu.records[0].dead[0], 0);
-  assert.ok(relu.final.maxDeadFraction > Math.max(...relu.records[0].dead) + 0.2, "training killed units");
+  assert.equal(relu.steps[0].dead[0], 0);
+  assert.ok(relu.final.maxDeadFraction > Math.max(...relu.steps[0].dead) + 0.2, "training killed units");
   const low = await train({ activations: ["relu"], dataset: "spiral", optimizer: "adam", lr: 0.005, epochs: 30, seed: 2 });
   assert.ok(low.runs[0].final.maxDeadFraction < relu.final.maxDeadFraction, "a lower learning rate kills fewer units");
 });
@@ -31,7 +31,7 @@ test("learns the toy problems", async () => {
   const spiral = await train({ activations: ["relu", "tanh"], dataset: "spiral", epochs: 60 });
   for (const r of spiral.runs) {
     assert.ok((r.final.accuracy ?? 0) > 0.9, `${r.activation} spiral accuracy ${r.final.accuracy}`);
-    assert.ok(r.history[r.history.length - 1].loss < r.records[0].loss / 5, `${r.activation} loss fell`);
+    assert.ok(r.history[r.history.length - 1].loss < r.steps[0].loss / 5, `${r.activation} loss fell`);
   }
   const sine = await train({ activations: ["tanh"], dataset: "sine", epochs: 60, n: 200 });
   const run = sine.runs[0];
@@ -42,21 +42,21 @@ test("learns the toy problems", async () => {
   assert.ok(run.final.loss < 0.05, `sine mse ${run.final.loss}`);
 });
 
-test("records: epochs, dead units per hidden layer, gradient stats per layer, deterministic per seed", async () => {
+test("recorded steps: epochs, dead units per hidden layer, gradient stats per layer, deterministic per seed", async () => {
   const opts = { activations: ["relu"], dataset: "moons" as const, depth: 2, width: 8, epochs: 6, recordEvery: 2, n: 60, bins: 7, seed: 5 };
   const a = await train(opts);
   const r = a.runs[0];
   assert.deepEqual(r.history.map((h) => h.epoch), [1, 2, 3, 4, 5, 6]);
-  assert.deepEqual(r.records.map((x) => x.epoch), [0, 2, 4, 6]);
+  assert.deepEqual(r.steps.map((x) => x.epoch), [0, 2, 4, 6]);
   // 60 examples in batches of 32: 2 steps per epoch.
-  assert.deepEqual(r.records.map((x) => x.step), [0, 4, 8, 12]);
-  for (const rec of r.records) {
+  assert.deepEqual(r.steps.map((x) => x.step), [0, 4, 8, 12]);
+  for (const rec of r.steps) {
     assert.equal(rec.dead.length, 2);
     assert.deepEqual(rec.layers.map((l) => l.layer), [1, 2, 3]);
     // Weight counts: 2×8, 8×8, 8×2 (softmax over the two moons).
     assert.deepEqual(rec.layers.map((l) => l.grad.histogram.counts.reduce((s, c) => s + c, 0)), [16, 64, 16]);
   }
-  assert.equal(r.history[5].loss, r.records[3].loss, "the last record is the last epoch's state");
+  assert.equal(r.history[5].loss, r.steps[3].loss, "the last record is the last epoch's state");
   const b = await train(opts);
   assert.deepEqual(b.runs, a.runs);
   const c = await train({ ...opts, seed: 6 });
@@ -96,7 +96,7 @@ test("an interrupt stops training within 1 s and keeps the partial run", async (
     assert.equal(run.runs.length, 1);
     const r = run.runs[0];
     assert.ok(r.history.length >= 3 && r.history.length < 5000);
-    assert.equal(r.records[r.records.length - 1].epoch, r.history.length, "the partial run ends with a record of where it stopped");
+    assert.equal(r.steps[r.steps.length - 1].epoch, r.history.length, "the partial run ends with a record of where it stopped");
   } finally {
     setLiveHost(undefined);
   }

@@ -50,7 +50,8 @@ export interface EpochPoint {
   accuracy: number | null;
 }
 
-export interface TrainingRecord extends EpochPoint {
+/** A recorded point of training (every `recordEvery` epochs, plus the start and the end). */
+export interface TrainingStep extends EpochPoint {
   /** Optimizer steps taken so far. */
   step: number;
   /** Per hidden layer: share of units whose output is 0 for every example of the dataset. */
@@ -64,7 +65,8 @@ export interface TrainingRunResult {
   init: InitName;
   norm: NormName;
   history: EpochPoint[];
-  records: TrainingRecord[];
+  /** Recorded steps, in order (the data gradientHistograms animates over). */
+  steps: TrainingStep[];
   final: { loss: number; accuracy: number | null; maxDeadFraction: number };
 }
 
@@ -173,13 +175,13 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
   let net = toTensors(values, o.depth, true);
   const optimizer = new Optimizer(o.optimizer, o.lr);
   const shuffle = new Rng(o.seed ^ 0x7a11);
-  const run: TrainingRunResult = { activation: act.label, init, norm: o.norm, history: [], records: [], final: { loss: NaN, accuracy: null, maxDeadFraction: 0 } };
+  const run: TrainingRunResult = { activation: act.label, init, norm: o.norm, history: [], steps: [], final: { loss: NaN, accuracy: null, maxDeadFraction: 0 } };
   const all = { x: tf.tensor2d(data.x, [data.n, data.features]), y: targets(o.output, data.y, data.task) };
   let step = 0;
   let interrupted = false;
   const record = async (epoch: number) => {
     const e = await evaluate(net, act, o, data, all, true);
-    run.records.push({ epoch, step, loss: e.loss, accuracy: e.accuracy, dead: e.dead, layers: e.layers });
+    run.steps.push({ epoch, step, loss: e.loss, accuracy: e.accuracy, dead: e.dead, layers: e.layers });
     return e;
   };
   try {
@@ -225,7 +227,7 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
     optimizer.dispose();
     tf.dispose([all.x, all.y]);
   }
-  const last = run.records[run.records.length - 1];
+  const last = run.steps[run.steps.length - 1];
   run.final = { loss: last.loss, accuracy: last.accuracy, maxDeadFraction: Math.max(0, ...last.dead) };
   return { trained: { act, params: net, run }, interrupted };
 }
