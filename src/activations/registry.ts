@@ -77,9 +77,23 @@ function asFloat(x: Tensor): Tensor {
   return x.dtype === "float32" ? x : tf.cast(x, "float32");
 }
 
+/** The raw definition behind a name (tests differentiate it independently of `derivative`). */
+export function definitionOf(name: string): ActivationDef {
+  return lookup(name);
+}
+
 function build(def: ActivationDef, params: Params, isUser: boolean): Activation {
   const frozen = Object.freeze({ ...params });
   const autodiff = tf.grad((x: Tensor) => tf.sum(def.fn(x, frozen)));
+  const closedForm = def.derivative;
+  // With a closed form, autodiff through apply() uses it: faster, exact at formula seams (the
+  // |x| inside stable softplus), and the same values at kinks as PyTorch.
+  const forward = closedForm
+    ? tf.customGrad(((x: Tensor, save: tf.GradSaveFunc) => {
+        save([x]);
+        return { value: def.fn(x, frozen), gradFunc: (dy: Tensor, saved: Tensor[]) => tf.mul(dy, closedForm(saved[0], frozen)) };
+      }) as unknown as Parameters<typeof tf.customGrad>[0])
+    : (x: Tensor) => def.fn(x, frozen);
   return Object.freeze({
     name: def.name,
     params: frozen,
@@ -88,9 +102,8 @@ function build(def: ActivationDef, params: Params, isUser: boolean): Activation 
     userDefined: isUser,
     kinks: def.kinks ? def.kinks(frozen) : [],
     label: labelFor(def, frozen),
-    apply: (x: Tensor) => tf.tidy(() => def.fn(asFloat(x), frozen)),
-    derivative: (x: Tensor) =>
-      tf.tidy(() => (def.derivative ? def.derivative(asFloat(x), frozen) : autodiff(asFloat(x)))),
+    apply: (x: Tensor) => tf.tidy(() => forward(asFloat(x)) as Tensor),
+    derivative: (x: Tensor) => tf.tidy(() => (closedForm ? closedForm(asFloat(x), frozen) : autodiff(asFloat(x)))),
   });
 }
 

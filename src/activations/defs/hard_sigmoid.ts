@@ -10,7 +10,7 @@ import { registerBuiltin } from "../registry";
 export const hardSigmoid = registerBuiltin({
   name: "hard_sigmoid",
   fn: (x) => tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1),
-  derivative: (x) => tf.mul(tf.cast(tf.logicalAnd(tf.greater(x, -3), tf.less(x, 3)), "float32"), 1 / 6),
+  derivative: (x) => tf.mul(tf.step(tf.sub(3, tf.abs(x))), 1 / 6),
   info: {
     latex: "f(x) = \\max\\left(0, \\min\\left(1, \\tfrac{x}{6} + \\tfrac{1}{2}\\right)\\right)",
     summary: "Piecewise-linear sigmoid, cheap on mobile hardware (MobileNetV3 convention).",

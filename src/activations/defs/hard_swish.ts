@@ -11,12 +11,9 @@ import { registerBuiltin } from "../registry";
 export const hardSwish = registerBuiltin({
   name: "hard_swish",
   fn: (x) => tf.mul(x, tf.clipByValue(tf.add(tf.div(x, 6), 0.5), 0, 1)),
+  // (x/3 + ½)·[−3 ≤ x ≤ 3] + [x > 3], with the brackets from step (cheap, exact at ±3).
   derivative: (x) =>
-    tf.where(
-      tf.less(x, -3),
-      tf.zerosLike(x),
-      tf.where(tf.lessEqual(x, 3), tf.add(tf.div(x, 3), 0.5), tf.onesLike(x)),
-    ),
+    tf.add(tf.mul(tf.add(tf.div(x, 3), 0.5), tf.sub(1, tf.step(tf.sub(tf.abs(x), 3)))), tf.step(tf.sub(x, 3))),
   info: {
     latex: "f(x) = x \\cdot \\max\\left(0, \\min\\left(1, \\tfrac{x}{6} + \\tfrac{1}{2}\\right)\\right)",
     summary: "Piecewise approximation of swish without exponentials (MobileNetV3).",

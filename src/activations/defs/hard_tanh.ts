@@ -10,7 +10,7 @@ import { registerBuiltin } from "../registry";
 export const hardTanh = registerBuiltin({
   name: "hard_tanh",
   fn: (x) => tf.clipByValue(x, -1, 1),
-  derivative: (x) => tf.cast(tf.logicalAnd(tf.greater(x, -1), tf.less(x, 1)), "float32"),
+  derivative: (x) => tf.step(tf.sub(1, tf.abs(x))),
   info: {
     latex: "f(x) = \\max(-1, \\min(1, x))",
     summary: "Piecewise-linear tanh; cheap, saturates hard at ±1.",

@@ -4,9 +4,8 @@ import type { ActivationDef, Params } from "../types";
 import type { Tensor } from "../../tf";
 
 /** Shared by leaky_relu and prelu: x for x ≥ 0, αx otherwise; slope α at and left of 0 (as PyTorch). */
-export const leakyFn = (x: Tensor, p: Params): Tensor => tf.where(tf.greaterEqual(x, 0), x, tf.mul(x, p.alpha));
-export const leakyDerivative = (x: Tensor, p: Params): Tensor =>
-  tf.where(tf.greater(x, 0), tf.onesLike(x), tf.fill(x.shape, p.alpha));
+export const leakyFn = (x: Tensor, p: Params): Tensor => tf.add(tf.mul(tf.relu(x), 1 - p.alpha), tf.mul(x, p.alpha));
+export const leakyDerivative = (x: Tensor, p: Params): Tensor => tf.add(tf.mul(tf.step(x), 1 - p.alpha), p.alpha);
 
 /**
  * leaky_relu(x) = x if x ≥ 0 else αx (α = 0.01); derivative 1 or α.

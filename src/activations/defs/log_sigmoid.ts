@@ -1,6 +1,6 @@
 import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
-import { softplusStable } from "../stable";
+import { logSigmoidStable } from "../stable";
 
 /**
  * log_sigmoid(x) = ln σ(x) = −softplus(−x), stable for large |x|; derivative σ(−x).
@@ -10,7 +10,7 @@ import { softplusStable } from "../stable";
  */
 export const logSigmoid = registerBuiltin({
   name: "log_sigmoid",
-  fn: (x) => tf.neg(softplusStable(tf.neg(x))),
+  fn: (x) => logSigmoidStable(x),
   derivative: (x) => tf.sigmoid(tf.neg(x)),
   info: {
     latex: "f(x) = \\ln \\sigma(x) = -\\ln\\left(1 + e^{-x}\\right)",

@@ -1,6 +1,6 @@
 import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
-import { softplusStable } from "../stable";
+import { softplusStable, tanhViaSigmoid } from "../stable";
 
 /**
  * mish(x) = x·tanh(softplus(x)); mish'(x) = tanh(sp) + x·(1 − tanh²(sp))·σ(x).
@@ -10,9 +10,9 @@ import { softplusStable } from "../stable";
  */
 export const mish = registerBuiltin({
   name: "mish",
-  fn: (x) => tf.mul(x, tf.tanh(softplusStable(x))),
+  fn: (x) => tf.mul(x, tanhViaSigmoid(softplusStable(x))),
   derivative: (x) => {
-    const t = tf.tanh(softplusStable(x));
+    const t = tanhViaSigmoid(softplusStable(x));
     return tf.add(t, tf.mul(tf.mul(x, tf.sub(1, tf.square(t))), tf.sigmoid(x)));
   },
   info: {

@@ -10,7 +10,7 @@ import { registerBuiltin } from "../registry";
 export const relu = registerBuiltin({
   name: "relu",
   fn: (x) => tf.relu(x),
-  derivative: (x) => tf.cast(tf.greater(x, 0), "float32"),
+  derivative: (x) => tf.step(x),
   info: {
     latex: "f(x) = \\max(0, x)",
     summary: "The default for deep nets: cheap, no saturation for x > 0, but zero gradient for x < 0 (dead units).",

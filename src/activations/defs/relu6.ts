@@ -10,7 +10,7 @@ import { registerBuiltin } from "../registry";
 export const relu6 = registerBuiltin({
   name: "relu6",
   fn: (x) => tf.clipByValue(x, 0, 6),
-  derivative: (x) => tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.less(x, 6)), "float32"),
+  derivative: (x) => tf.step(tf.sub(3, tf.abs(tf.sub(x, 3)))),
   info: {
     latex: "f(x) = \\min(\\max(0, x), 6)",
     summary: "ReLU capped at 6, robust under low-precision arithmetic (MobileNet).",

@@ -1,6 +1,6 @@
 import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
-import { expNegativePart, isPositive } from "../stable";
+import { expOrOne } from "../stable";
 
 /** The fixed point constants of Klambauer et al. 2017 (mean 0, variance 1 under LeCun init). */
 export const SELU_ALPHA = 1.6732632423543772;
@@ -14,9 +14,9 @@ export const SELU_LAMBDA = 1.0507009873554805;
  */
 export const selu = registerBuiltin({
   name: "selu",
-  fn: (x) => tf.mul(tf.where(isPositive(x), x, tf.mul(tf.sub(expNegativePart(x), 1), SELU_ALPHA)), SELU_LAMBDA),
-  derivative: (x) =>
-    tf.where(tf.greater(x, 0), tf.fill(x.shape, SELU_LAMBDA), tf.mul(expNegativePart(x), SELU_ALPHA * SELU_LAMBDA)),
+  // λα·elu₁(x) + λ(1 − α)·relu(x), on tfjs's fast elu kernel (its selu kernel is 4× slower on wasm).
+  fn: (x) => tf.add(tf.mul(tf.elu(x), SELU_LAMBDA * SELU_ALPHA), tf.mul(tf.relu(x), SELU_LAMBDA * (1 - SELU_ALPHA))),
+  derivative: (x) => tf.mul(expOrOne(x), tf.add(tf.mul(tf.step(x), SELU_LAMBDA * (1 - SELU_ALPHA)), SELU_LAMBDA * SELU_ALPHA)),
   info: {
     latex: "f(x) = \\lambda \\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
     summary: "Scaled ELU whose fixed point keeps activations at mean 0, variance 1 under LeCun init (self-normalizing).",

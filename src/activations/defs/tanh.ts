@@ -1,5 +1,6 @@
 import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
+import { tanhViaSigmoid } from "../stable";
 
 /**
  * tanh(x), tanh'(x) = 1 − tanh²(x).
@@ -9,8 +10,8 @@ import { registerBuiltin } from "../registry";
  */
 export const tanh = registerBuiltin({
   name: "tanh",
-  fn: (x) => tf.tanh(x),
-  derivative: (x) => tf.sub(1, tf.square(tf.tanh(x))),
+  fn: (x) => tanhViaSigmoid(x),
+  derivative: (x) => tf.sub(1, tf.square(tanhViaSigmoid(x))),
   info: {
     latex: "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
     summary: "Zero-centred squashing to (−1, 1); saturates at both ends. Recurrent candidate states.",

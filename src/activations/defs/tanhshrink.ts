@@ -1,5 +1,6 @@
 import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
+import { tanhViaSigmoid } from "../stable";
 
 /**
  * tanhshrink(x) = x − tanh(x); derivative tanh²(x).
@@ -9,8 +10,8 @@ import { registerBuiltin } from "../registry";
  */
 export const tanhshrink = registerBuiltin({
   name: "tanhshrink",
-  fn: (x) => tf.sub(x, tf.tanh(x)),
-  derivative: (x) => tf.square(tf.tanh(x)),
+  fn: (x) => tf.sub(x, tanhViaSigmoid(x)),
+  derivative: (x) => tf.square(tanhViaSigmoid(x)),
   info: {
     latex: "f(x) = x - \\tanh(x)",
     summary: "Flat near zero, linear far out; a shrinkage function from sparse coding.",

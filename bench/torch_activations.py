@@ -1,0 +1,79 @@
+"""PyTorch CPU baseline for bench/activations: value and derivative time per activation.
+
+Reads {"n": N, "threads": T, "repeats": R, "activations": [[name, params], ...]} on stdin,
+prints {name_label: {"value_ms": median, "grad_ms": median}} as JSON.
+"""
+import json
+import math
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+
+def build(name, p):
+    table = {
+        "linear": lambda x: x * 1.0,
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": F.relu,
+        "relu6": F.relu6,
+        "leaky_relu": lambda x: F.leaky_relu(x, p.get("alpha", 0.01)),
+        "prelu": lambda x: F.prelu(x, torch.tensor([p.get("alpha", 0.25)])),
+        "elu": lambda x: F.elu(x, p.get("alpha", 1.0)),
+        "selu": F.selu,
+        "celu": lambda x: F.celu(x, p.get("alpha", 1.0)),
+        "gelu": F.gelu,
+        "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),
+        "silu": F.silu,
+        "swish": lambda x: x * torch.sigmoid(p.get("beta", 1.0) * x),
+        "mish": F.mish,
+        "softplus": lambda x: F.softplus(x, beta=p.get("beta", 1.0)),
+        "softsign": F.softsign,
+        "hard_sigmoid": F.hardsigmoid,
+        "hard_swish": F.hardswish,
+        "hard_tanh": F.hardtanh,
+        "log_sigmoid": F.logsigmoid,
+        "tanhshrink": F.tanhshrink,
+        "squareplus": lambda x: (x + torch.sqrt(x * x + p.get("b", 4.0))) / 2,
+    }
+    return table[name]
+
+
+def median_ms(fn, repeats):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    job = json.load(sys.stdin)
+    torch.set_num_threads(job["threads"])
+    torch.manual_seed(0)
+    x = torch.randn(job["n"], dtype=torch.float32) * 4
+    out = {}
+    for name, params in job["activations"]:
+        f = build(name, params)
+
+        def value():
+            with torch.no_grad():
+                f(x)
+
+        def grad():
+            xg = x.detach().requires_grad_(True)
+            (g,) = torch.autograd.grad(f(xg), xg, torch.ones_like(xg))
+            return g
+
+        out[name] = {"value_ms": median_ms(value, job["repeats"]), "grad_ms": median_ms(grad, job["repeats"])}
+    out["_meta"] = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+    json.dump(out, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
