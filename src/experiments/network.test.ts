@@ -9,6 +9,7 @@ import { tf, type Tensor } from "../tf";
 import { useBackend } from "../backend";
 import { activation, defineActivation, type Activation } from "../activations";
 import { backward, drawWeights, forward, NORM_EPSILON, toTensors, type NormName } from "./network";
+import { logitGradient, lossValue, predict, resolveOutput, targets } from "./objective";
 import { Rng } from "./rng";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
@@ -75,4 +76,48 @@ test("weights: the init's standard deviation, same directions for every init", (
   assert.ok(Math.abs(he.w[0][17] / glorot.w[0][17] - scale) < 1e-5);
   assert.deepEqual(drawWeights(shape, "he", 1).w[1], he.w[1], "same seed, same weights");
   assert.notDeepEqual(drawWeights(shape, "he", 2).w[1], he.w[1], "another seed, other weights");
+});
+
+test("training network: weight and bias gradients through the output layer and loss equal tf.grad", async () => {
+  await useBackend("wasm");
+  const depth = 3;
+  const batch = 9;
+  const before = tf.memory().numTensors;
+  const labels = Float32Array.from({ length: batch }, (_, i) => i % 3);
+  for (const [outputName, loss] of [["softmax", "cross_entropy"], ["softmax", "mse"], ["tanh", "mse"]] as const) {
+    for (const norm of ["none", "batch", "layer"] as NormName[]) {
+      const act = activation("elu");
+      const out = resolveOutput("test", "classification", 3, outputName, loss);
+      const values = drawWeights({ inputSize: 2, width: 6, depth, outputSize: 3 }, "he", 5);
+      const xData = new Rng(2).normals(batch * 2);
+      const [mine, reference] = tf.tidy(() => {
+        const params = toTensors(values, depth, true);
+        // Non-zero biases, so a bias that is dropped or misplaced shows.
+        params.b = (params.b as Tensor[]).map((b, l) => tf.add(b, tf.mul(0.1, tf.range(0, b.size).sin()).add(l * 0.05)));
+        const x = tf.tensor2d(xData, [batch, 2]);
+        const y = targets(out, labels, "classification");
+        const trace = forward(params, x, act, norm);
+        const logits = trace.logits as Tensor;
+        const g = backward(params, trace, logitGradient(out, logits, predict(out, logits), y), norm);
+        const all = [...params.w, ...(params.b as Tensor[])];
+        const auto = tf.grads((...p: Tensor[]) => {
+          const split = { depth, w: p.slice(0, params.w.length), b: p.slice(params.w.length) };
+          const t = forward(split, x, act, norm);
+          return lossValue(out, predict(out, t.logits as Tensor), y);
+        })(all);
+        return [[...g.w, ...(g.b as Tensor[])].map((t) => t.dataSync() as Float32Array), auto.map((t) => t.dataSync() as Float32Array)];
+      });
+      mine.forEach((m, i) => {
+        const hiddenBias = i >= depth + 1 && i < 2 * depth + 1;
+        if (norm === "batch" && hiddenBias) {
+          // Batch norm subtracts the batch mean, so a bias before it has no effect: its gradient is 0.
+          for (const v of [...m, ...reference[i]]) assert.ok(Math.abs(v) < 1e-6, `bias ${i - depth} under batch norm: ${v}`);
+          return;
+        }
+        const err = maxRelativeError(m, reference[i]);
+        assert.ok(err < 2e-4, `${outputName}+${loss}, norm ${norm}, parameter ${i}: relative error ${err}`);
+      });
+    }
+  }
+  assert.equal(tf.memory().numTensors, before);
 });
