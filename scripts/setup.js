@@ -147,6 +147,11 @@ if (forTests && fs.existsSync(path.join(ROOT, "scripts", "requirements-test.txt"
   );
 }
 
+// 3b. Optional fast/GPU backends (lavapipe for the webgpu tests, --with-tfjs-node); own stamps.
+if (fs.existsSync(path.join(ROOT, "scripts", "setup-backends.js"))) {
+  run(process.execPath, [path.join(ROOT, "scripts", "setup-backends.js"), ...process.argv.slice(2)]);
+}
+
 // 4. Widgets labextension (its own script keeps its own stamp)
 if (fs.existsSync(path.join(ROOT, "scripts", "build-widgets.js"))) {
   run(process.execPath, [path.join(ROOT, "scripts", "build-widgets.js"), ...(quiet ? ["--quiet"] : [])]);
