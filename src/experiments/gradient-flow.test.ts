@@ -138,6 +138,23 @@ test("an interrupt stops between activations and keeps what finished", async () 
   }
 });
 
+test("an interrupt stops inside one long run, between layers, and frees its tensors", async () => {
+  const before = tf.memory().numTensors;
+  let askedAt = 0;
+  const timer = setTimeout(() => {
+    askedAt = Date.now();
+    requestInterrupt();
+  }, 300);
+  // Seconds of work for one activation: 200 layers of 512 units.
+  const flow = await gradientFlow({ activations: ["gelu"], depth: 200, width: 512, batch: 512 });
+  clearTimeout(timer);
+  assert.ok(askedAt > 0, "the run outlasted the timer");
+  assert.ok(Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
+  assert.equal(flow.interrupted, true);
+  assert.equal(flow.runs.length, 0, "an activation cut short is left out, not half-reported");
+  assert.equal(tf.memory().numTensors, before);
+});
+
 test("no tensors leak across 100 runs", async () => {
   await gradientFlow({ activations: ["relu"], depth: 2, width: 8, batch: 8 });
   const before = tf.memory().numTensors;

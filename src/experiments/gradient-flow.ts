@@ -12,7 +12,7 @@ import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/rende
 import { gradientFlowSpec } from "../charts/gradient-flow";
 import { checkChoice, checkInt, checkKeys, withContext } from "./options";
 import { Rng } from "./rng";
-import { backward, drawStandardWeights, forward, scaleWeights, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
+import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, pushLayer, scaleWeights, type LayerGradients, type LayerTrace, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
 import { forwardStats, gradStats, type ForwardStats, type GradStats } from "./stats";
 
 export interface GradientFlowOptions {
@@ -108,27 +108,64 @@ export function flowInput(o: ResolvedFlowOptions): FlowInput {
   return { data: d.x, features: d.features };
 }
 
-/** One activation's run. Synchronous tensor work inside a tidy; values are read back after. */
-export async function flowRun(act: Activation, o: ResolvedFlowOptions, input: FlowInput, standard = flowWeights(o, input)): Promise<FlowRun> {
+/**
+ * Called between layers; resolves true when the run should stop. It yields to the event
+ * loop (so the kernel sees an interrupt request) only every ~100 ms, which costs nothing
+ * measurable and bounds the reaction time on networks of any size.
+ */
+export type Checkpoint = () => Promise<boolean>;
+
+export function interruptCheckpoint(everyMs = 100): Checkpoint {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < everyMs) return false;
+    await yieldToEventLoop();
+    last = Date.now();
+    return takeInterrupt();
+  };
+}
+
+/**
+ * One activation's run, layer by layer: each layer's tensors are made in their own tidy and
+ * owned here until the values are read back, so an interrupt between layers can dispose
+ * everything. Resolves undefined when `checkpoint` asks to stop.
+ */
+export async function flowRun(act: Activation, o: ResolvedFlowOptions, input: FlowInput, standard = flowWeights(o, input), checkpoint: Checkpoint = async () => false): Promise<FlowRun | undefined> {
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
   const values = scaleWeights(standard, o.depth, init);
-  const kept = tf.tidy(() => {
-    const params = toTensors(values, o.depth, false);
-    const x = tf.tensor2d(input.data, [o.batch, input.features]);
-    const trace = forward(params, x, act, o.norm);
-    const last = trace.outputs[o.depth - 1];
-    const grads = backward(params, trace, tf.div(last, o.batch), o.norm);
-    const moments = tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z))));
-    return { grads: grads.w, outputs: trace.outputs, derivs: trace.localDerivative, moments };
-  });
+  const owned: Tensor[] = [];
+  const own = <T extends Tensor | null>(t: T): T => {
+    if (t) owned.push(t);
+    return t;
+  };
   try {
-    const [grads, outputs, derivs, moments] = await Promise.all([readAll(kept.grads), readAll(kept.outputs), readAll(kept.derivs), kept.moments.data()]);
-    const layers = grads.map((g, l) => ({ layer: l + 1, grad: gradStats(g, o.bins), forward: forwardStats(outputs[l], derivs[l], moments[l]) }));
+    const params = toTensors(values, o.depth, false);
+    params.w.forEach(own);
+    const trace = emptyTrace();
+    let h: Tensor = own(tf.tensor2d(input.data, [o.batch, input.features]));
+    for (let l = 0; l < o.depth; l++) {
+      const layer = tf.tidy(() => forwardLayer(params, l, h, act, o.norm) as unknown as tf.TensorContainerObject) as unknown as LayerTrace;
+      [layer.normalized, layer.invStd, layer.localDerivative, layer.output].forEach(own);
+      pushLayer(trace, h, layer);
+      h = layer.output;
+      if (await checkpoint()) return undefined;
+    }
+    const grads: Tensor[] = new Array(o.depth);
+    let g: Tensor = own(tf.div(h, o.batch));
+    for (let l = o.depth - 1; l >= 0; l--) {
+      const step = tf.tidy(() => backwardLayer(params, trace, l, g, o.norm) as unknown as tf.TensorContainerObject) as unknown as LayerGradients;
+      grads[l] = own(step.gw);
+      if (step.gIn) g = own(step.gIn);
+      if (await checkpoint()) return undefined;
+    }
+    const moments = own(tf.tidy(() => tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z))))));
+    const [gradValues, outputs, derivs, momentValues] = await Promise.all([readAll(grads), readAll(trace.outputs), readAll(trace.localDerivative), moments.data()]);
+    const layers = gradValues.map((gv, l) => ({ layer: l + 1, grad: gradStats(gv, o.bins), forward: forwardStats(outputs[l], derivs[l], momentValues[l]) }));
     const ratio = layers[0].grad.norm / layers[layers.length - 1].grad.norm;
     const nonFinite = layers.some((l) => l.grad.nan > 0 || l.grad.inf > 0);
     return { activation: act.label, init, norm: o.norm, verdict: verdictFor(ratio, nonFinite), ratio, layers };
   } finally {
-    tf.dispose([...kept.grads, ...kept.outputs, ...kept.derivs, kept.moments]);
+    tf.dispose(owned);
   }
 }
 
@@ -153,14 +190,16 @@ export async function gradientFlow(opts: GradientFlowOptions = {}): Promise<Grad
   const bar = progress("gradientFlow", o.activations.length);
   const runs: FlowRun[] = [];
   let interrupted = false;
+  const checkpoint = interruptCheckpoint();
   try {
     for (const act of o.activations) {
       await yieldToEventLoop();
-      if (takeInterrupt()) {
+      const run = takeInterrupt() ? undefined : await flowRun(act, o, input, standard, checkpoint);
+      if (!run) {
         interrupted = true;
         break;
       }
-      runs.push(await flowRun(act, o, input, standard));
+      runs.push(run);
       bar.update(runs.length, act.label);
     }
   } finally {

@@ -142,26 +142,45 @@ function normalize(z: Tensor, norm: NormName): { normalized: Tensor; invStd: Ten
   return { normalized: tf.mul(tf.sub(z, mean), invStd), invStd };
 }
 
+export interface LayerTrace {
+  normalized: Tensor;
+  invStd: Tensor | null;
+  localDerivative: Tensor;
+  output: Tensor;
+}
+
+/** Hidden layer l (0-based) applied to its input h. Call inside `tf.tidy`. */
+export function forwardLayer(params: Params, l: number, h: Tensor, act: Activation, norm: NormName): LayerTrace {
+  let z = tf.matMul(h, params.w[l]);
+  if (params.b) z = tf.add(z, params.b[l]);
+  const { normalized, invStd } = normalize(z, norm);
+  return { normalized, invStd, localDerivative: act.derivative(normalized), output: act.apply(normalized) };
+}
+
+export function emptyTrace(): Trace {
+  return { inputs: [], normalized: [], invStd: [], localDerivative: [], outputs: [] };
+}
+
+export function pushLayer(trace: Trace, input: Tensor, layer: LayerTrace): void {
+  trace.inputs.push(input);
+  trace.normalized.push(layer.normalized);
+  trace.invStd.push(layer.invStd);
+  trace.localDerivative.push(layer.localDerivative);
+  trace.outputs.push(layer.output);
+}
+
 /** Forward pass; call inside `tf.tidy` (every tensor it makes is returned in the trace). */
 export function forward(params: Params, x: Tensor, act: Activation, norm: NormName): Trace {
-  const hiddenCount = params.depth;
-  const trace: Trace = { inputs: [], normalized: [], invStd: [], localDerivative: [], outputs: [] };
+  const trace = emptyTrace();
   let h = x;
-  for (let l = 0; l < hiddenCount; l++) {
-    let z = tf.matMul(h, params.w[l]);
-    if (params.b) z = tf.add(z, params.b[l]);
-    const { normalized, invStd } = normalize(z, norm);
-    const out = act.apply(normalized);
-    trace.inputs.push(h);
-    trace.normalized.push(normalized);
-    trace.invStd.push(invStd);
-    trace.localDerivative.push(act.derivative(normalized));
-    trace.outputs.push(out);
-    h = out;
+  for (let l = 0; l < params.depth; l++) {
+    const layer = forwardLayer(params, l, h, act, norm);
+    pushLayer(trace, h, layer);
+    h = layer.output;
   }
-  if (hiddenCount < params.w.length) {
-    let logits = tf.matMul(h, params.w[hiddenCount]);
-    if (params.b) logits = tf.add(logits, params.b[hiddenCount]);
+  if (params.depth < params.w.length) {
+    let logits = tf.matMul(h, params.w[params.depth]);
+    if (params.b) logits = tf.add(logits, params.b[params.depth]);
     trace.logits = logits;
   }
   return trace;
@@ -188,18 +207,35 @@ export function backward(params: Params, trace: Trace, upstream: Tensor, norm: N
     g = tf.matMul(g, tf.transpose(params.w[hidden]));
   }
   for (let l = hidden - 1; l >= 0; l--) {
-    let gz = tf.mul(g, trace.localDerivative[l]);
-    const invStd = trace.invStd[l];
-    if (invStd) {
-      // d/dz of (z − μ)/σ with batch statistics: σ⁻¹(g − mean(g) − ẑ·mean(g·ẑ)).
-      const axis = norm === "batch" ? 0 : 1;
-      const zhat = trace.normalized[l];
-      const centered = tf.sub(gz, tf.mean(gz, axis, true));
-      gz = tf.mul(invStd, tf.sub(centered, tf.mul(zhat, tf.mean(tf.mul(gz, zhat), axis, true))));
-    }
-    gw[l] = tf.matMul(tf.transpose(trace.inputs[l]), gz);
-    if (gb) gb[l] = tf.sum(gz, 0);
-    if (l > 0) g = tf.matMul(gz, tf.transpose(params.w[l]));
+    const step = backwardLayer(params, trace, l, g, norm);
+    gw[l] = step.gw;
+    if (gb) gb[l] = step.gb as Tensor;
+    if (step.gIn) g = step.gIn;
   }
   return { w: gw, b: gb };
+}
+
+export interface LayerGradients {
+  gw: Tensor;
+  gb: Tensor | null;
+  /** Gradient w.r.t. the layer's input; null for the first layer (nothing below needs it). */
+  gIn: Tensor | null;
+}
+
+/** Backward through hidden layer l (0-based) given ∂L/∂(its output). Call inside `tf.tidy`. */
+export function backwardLayer(params: Params, trace: Trace, l: number, g: Tensor, norm: NormName): LayerGradients {
+  let gz = tf.mul(g, trace.localDerivative[l]);
+  const invStd = trace.invStd[l];
+  if (invStd) {
+    // d/dz of (z − μ)/σ with batch statistics: σ⁻¹(g − mean(g) − ẑ·mean(g·ẑ)).
+    const axis = norm === "batch" ? 0 : 1;
+    const zhat = trace.normalized[l];
+    const centered = tf.sub(gz, tf.mean(gz, axis, true));
+    gz = tf.mul(invStd, tf.sub(centered, tf.mul(zhat, tf.mean(tf.mul(gz, zhat), axis, true))));
+  }
+  return {
+    gw: tf.matMul(tf.transpose(trace.inputs[l]), gz),
+    gb: params.b ? tf.sum(gz, 0) : null,
+    gIn: l > 0 ? tf.matMul(gz, tf.transpose(params.w[l])) : null,
+  };
 }

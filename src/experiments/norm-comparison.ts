@@ -8,7 +8,7 @@ import { ready } from "../backend";
 import { progress, takeInterrupt, yieldToEventLoop } from "../live";
 import type { ActivationLike } from "../activations";
 import { NORM_CHOICES, type InitChoice, type NormName } from "./network";
-import { flowInput, flowRun, flowWeights, resolveFlowOptions, type FlowRun } from "./gradient-flow";
+import { flowInput, flowRun, flowWeights, interruptCheckpoint, resolveFlowOptions, type FlowRun } from "./gradient-flow";
 import { checkChoice, checkKeys } from "./options";
 import { ExperimentResult } from "./report";
 import { normComparisonSpec } from "../charts/experiments-extra";
@@ -57,16 +57,18 @@ export async function normComparison(opts: NormComparisonOptions = {}): Promise<
   const rows: NormRow[] = [];
   let interrupted = false;
   let done = 0;
+  const checkpoint = interruptCheckpoint();
   try {
     outer: for (const norm of norms) {
       const runs: FlowRun[] = [];
       for (const act of base.activations) {
         await yieldToEventLoop();
-        if (takeInterrupt()) {
+        const run = takeInterrupt() ? undefined : await flowRun(act, { ...base, norm }, input, weights, checkpoint);
+        if (!run) {
           interrupted = true;
           break outer;
         }
-        runs.push(await flowRun(act, { ...base, norm }, input, weights));
+        runs.push(run);
         bar.update(++done, `${norm}: ${act.label}`);
       }
       rows.push({ norm, ratioSpread: spread(runs.map((r) => r.ratio)), firstLayerSpread: spread(runs.map((r) => r.layers[0].grad.norm)), runs });
