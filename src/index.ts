@@ -25,6 +25,7 @@ export { curveChartSpec, curveRows, decimate, CURVE_DATASET } from "./charts/cur
 export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
 export type { VegaLiteSpec } from "./charts/palette";
 export { renderSvg, chartBundle } from "./charts/render";
+export * from "./experiments";
 export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost } from "./live";
 export type { MimeBundle, Displayable, LiveHost, ProgressReporter } from "./live";
 
