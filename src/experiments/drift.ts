@@ -14,6 +14,7 @@ import { accuracyOf, predict } from "./objective";
 import { checkNumber } from "./options";
 import { ExperimentResult, percent } from "./report";
 import { SATURATION_THRESHOLD } from "./stats";
+import { interruptCheckpoint } from "./interrupt";
 import { resolveTrainOptions, trainNetwork, type ResolvedTrainOptions, type TrainOptions } from "./train";
 import { driftSpec } from "../charts/experiments-extra";
 
@@ -65,6 +66,7 @@ export async function dataDrift(opts: DriftOptions = {}): Promise<DataDrift> {
   const rows: DriftRow[] = [];
   let interrupted = false;
   let done = 0;
+  const checkpoint = interruptCheckpoint();
   try {
     for (const act of o.activations) {
       await yieldToEventLoop();
@@ -72,10 +74,7 @@ export async function dataDrift(opts: DriftOptions = {}): Promise<DataDrift> {
         interrupted = true;
         break;
       }
-      const { trained, interrupted: stopped } = await trainNetwork(act, o, data, () => {
-        bar.update(++done, act.label);
-        return done % 10 === 0;
-      });
+      const { trained, interrupted: stopped } = await trainNetwork(act, o, data, () => bar.update(++done, act.label), checkpoint);
       try {
         if (stopped) {
           interrupted = true;

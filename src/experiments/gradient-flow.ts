@@ -11,6 +11,7 @@ import { dataset, DATASET_NAMES, type DatasetName } from "../datasets";
 import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
 import { gradientFlowSpec } from "../charts/gradient-flow";
 import { checkChoice, checkInt, checkKeys, withContext } from "./options";
+import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
 import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, pushLayer, scaleWeights, type LayerGradients, type LayerTrace, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
 import { forwardStats, gradStats, type ForwardStats, type GradStats } from "./stats";
@@ -106,23 +107,6 @@ export function flowInput(o: ResolvedFlowOptions): FlowInput {
   if (o.input === "normal") return { data: new Rng(o.seed ^ 0x5eed).normals(o.batch * o.width), features: o.width };
   const d = dataset(o.input, { n: o.batch, seed: o.seed });
   return { data: d.x, features: d.features };
-}
-
-/**
- * Called between layers; resolves true when the run should stop. It yields to the event
- * loop (so the kernel sees an interrupt request) only every ~100 ms, which costs nothing
- * measurable and bounds the reaction time on networks of any size.
- */
-export type Checkpoint = () => Promise<boolean>;
-
-export function interruptCheckpoint(everyMs = 100): Checkpoint {
-  let last = Date.now();
-  return async () => {
-    if (Date.now() - last < everyMs) return false;
-    await yieldToEventLoop();
-    last = Date.now();
-    return takeInterrupt();
-  };
 }
 
 /**

@@ -96,7 +96,9 @@ test("an interrupt stops training within 1 s and keeps the partial run", async (
     assert.equal(run.runs.length, 1);
     const r = run.runs[0];
     assert.ok(r.history.length >= 3 && r.history.length < 5000);
-    assert.equal(r.steps[r.steps.length - 1].epoch, r.history.length, "the partial run ends with a record of where it stopped");
+    // The partial run ends with a record of where it stopped, possibly mid-epoch.
+    const stoppedAt = r.steps[r.steps.length - 1].epoch;
+    assert.ok(stoppedAt >= r.history.length && stoppedAt <= r.history.length + 1, `stopped at epoch ${stoppedAt} after ${r.history.length} full epochs`);
   } finally {
     setLiveHost(undefined);
   }

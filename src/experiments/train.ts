@@ -5,7 +5,8 @@
  */
 import { tf, type Tensor } from "../tf";
 import { ready } from "../backend";
-import { DISPLAY, progress, takeInterrupt, yieldToEventLoop, type MimeBundle } from "../live";
+import { DISPLAY, progress, type MimeBundle } from "../live";
+import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { dataset as makeDataset, DATASET_NAMES, type Dataset, type DatasetName } from "../datasets";
 import { chartBundle, htmlTable, textTable } from "../charts/render";
@@ -169,7 +170,7 @@ async function evaluate(net: Params, act: Activation, o: ResolvedTrainOptions, d
  * Trains one activation's network. Returns it alive (the caller disposes `params`), or
  * undefined params when interrupted before finishing — the partial run is still returned.
  */
-export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, data: Dataset, onEpoch: () => boolean): Promise<{ trained: TrainedNetwork; interrupted: boolean }> {
+export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, data: Dataset, onEpoch: () => void, checkpoint: Checkpoint): Promise<{ trained: TrainedNetwork; interrupted: boolean }> {
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
   const values = drawWeights({ inputSize: data.features, width: o.width, depth: o.depth, outputSize: o.output.units }, init, o.seed);
   let net = toTensors(values, o.depth, true);
@@ -188,6 +189,7 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
     await record(0);
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const order = shuffle.permutation(data.n);
+      let stepInEpoch = 0;
       for (let start = 0; start < data.n; start += o.batch) {
         const idx = order.subarray(start, Math.min(data.n, start + o.batch));
         if (o.norm === "batch" && idx.length < 2) continue;
@@ -207,18 +209,22 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
         disposeParams(net);
         net = next;
         step++;
+        stepInEpoch++;
+        // Checked between steps (not only epochs): one epoch of a large dataset can be long.
+        if (await checkpoint()) {
+          interrupted = true;
+          break;
+        }
+      }
+      if (interrupted) {
+        // The partial epoch is kept: its state is recorded, but it is not a finished epoch in the history.
+        await record(epoch - 1 + stepInEpoch / Math.ceil(data.n / o.batch));
+        break;
       }
       const recordNow = epoch % o.recordEvery === 0 || epoch === o.epochs;
       const e = recordNow ? await record(epoch) : await evaluate(net, act, o, data, all, false);
       run.history.push({ epoch, loss: e.loss, accuracy: e.accuracy });
-      if (onEpoch()) {
-        await yieldToEventLoop();
-        if (takeInterrupt()) {
-          interrupted = true;
-          if (!recordNow) await record(epoch);
-          break;
-        }
-      }
+      onEpoch();
     }
   } catch (e) {
     disposeParams(net);
@@ -248,17 +254,11 @@ export async function train(opts: TrainOptions = {}): Promise<TrainingRun> {
   const bar = progress("train", total);
   const runs: TrainingRunResult[] = [];
   let done = 0;
-  let lastYield = Date.now();
   let interrupted = false;
+  const checkpoint = interruptCheckpoint();
   try {
     for (const act of o.activations) {
-      // Yield to the event loop about every 50 ms: often enough to stop within 1 s, rarely enough to cost nothing.
-      const result = await trainNetwork(act, o, data, () => {
-        bar.update(++done, act.label);
-        if (Date.now() - lastYield < 50) return false;
-        lastYield = Date.now();
-        return true;
-      });
+      const result = await trainNetwork(act, o, data, () => bar.update(++done, act.label), checkpoint);
       disposeParams(result.trained.params);
       runs.push(result.trained.run);
       if (result.interrupted) {
