@@ -4,5 +4,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
+// Production mode: tfjs otherwise prints a banner advising tfjs-node the first time the CPU
+// backend runs; the backend chain already reports what it chose and why.
+tf.env().set("PROD", true);
+
 export { tf };
 export type Tensor = tf.Tensor;
