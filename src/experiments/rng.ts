@@ -4,22 +4,44 @@
  * and so the PyTorch cross-check can load exactly the weights tfjs used.
  */
 
+/** splitmix32: spreads one 32-bit seed over the generator's 128-bit state. */
+function splitmix32(state: number): [number, number] {
+  const next = (state + 0x9e3779b9) | 0;
+  let z = next;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return [next, (z ^ (z >>> 16)) >>> 0];
+}
+
+/**
+ * xoshiro128** (Blackman & Vigna). Its 2^128 − 1 period means the streams of different seeds
+ * do not overlap in practice, which matters when an experiment averages over many seeds.
+ */
 export class Rng {
-  private state: number;
+  private readonly s = new Uint32Array(4);
   private spareNormal: number | undefined;
 
   constructor(seed: number) {
-    // Mix the seed so that neighbouring seeds (0, 1, 2...) start far apart.
-    this.state = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x85ebca6b) >>> 0;
+    let state = seed | 0;
+    for (let i = 0; i < 4; i++) {
+      const [next, value] = splitmix32(state);
+      state = next;
+      this.s[i] = value;
+    }
   }
 
-  /** Uniform in [0, 1), mulberry32. */
+  /** Uniform in [0, 1). */
   uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result / 4294967296;
   }
 
   /** Standard normal via Box–Muller (the second value of each pair is kept for the next call). */
@@ -66,4 +88,8 @@ export class Rng {
   fork(tag: number): Rng {
     return new Rng((Math.imul(this.int(0x7fffffff), 31) + tag) | 0);
   }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
 }
