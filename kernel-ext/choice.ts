@@ -3,7 +3,7 @@
  */
 import { MimeBundle } from "../src/live";
 import { currentParent } from "./channel";
-import { bundleOf } from "./display";
+import { bundleOf, settleOutputs } from "./display";
 import { Widget, WidgetModelIds } from "./widget";
 import type { DescribedState, DomState, Layout, ValueListener } from "./controls";
 
@@ -189,6 +189,8 @@ export class Output extends Widget<OutputState> {
   async capture<T>(fn: () => T | Promise<T>): Promise<T> {
     const parent = currentParent();
     const outer = this.get("msg_id");
+    // Displays still being prepared belong where they were made, not in this widget.
+    await settleOutputs();
     if (parent) await this.set({ msg_id: parent.msg_id });
     try {
       return await fn();

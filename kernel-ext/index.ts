@@ -28,6 +28,8 @@ export {
 export type { SliderOptions, ProgressOptions, ValueListener } from "./controls";
 export { interact, interactive, Interactive, InteractHandle, controlFor } from "./interact";
 export type { ControlSpec } from "./interact";
-export { Comm, CommManager, commManager } from "./comm";
+export { Comm, CommManager, commManager, commErrors } from "./comm";
 export type { CommMessage, CommTargetHandler } from "./comm";
 export { WidgetProgress } from "./host";
+// Long user loops can stop on the kernel's interrupt the way the library's experiments do.
+export { takeInterrupt, yieldToEventLoop } from "../src/live";

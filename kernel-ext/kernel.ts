@@ -55,6 +55,8 @@ export interface KernelOptions {
   version: string;
   /** Runs once, before the first cell (the tfjs backend choice). */
   beforeFirstCell?: () => Promise<unknown>;
+  /** Runs after every cell (re-asserting process-wide guards that user code may have changed). */
+  afterEachCell?: () => void;
 }
 
 export class ActivationLabKernel extends ZmqServer implements OutputChannel {
@@ -301,6 +303,9 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     takeInterrupt(); // an interrupt that arrived while idle must not stop this cell
     this.warm();
     let outcome = await this.firstCellReady().then(() => this.kernelHandler.run(code));
+    this.options.afterEachCell?.();
+    // One event-loop turn: a rejection the cell left unhandled is reported now, in this cell.
+    await new Promise((resolve) => setImmediate(resolve));
     await settleOutputs();
     if (outcome.ok && outcome.hasValue && !silent && !(outcome.value instanceof DisplayHandle)) {
       try {

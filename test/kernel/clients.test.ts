@@ -1,0 +1,46 @@
+/**
+ * Real-client tests of the kernel, written in Python with jupyter_client and nbclient (the
+ * clients JupyterLab's server and CI use): comms and widgets (test_comms.py), robustness
+ * (test_robustness.py) and a headless notebook run with saved widget state (test_nbclient.py).
+ * Each suite runs in a fresh kernel started from an empty folder.
+ */
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "fs";
+import { KernelInstall, VENV_PYTHON, installKernelToTemp, pythonEnv, run } from "./helpers";
+
+let install: KernelInstall;
+
+before(() => {
+  assert.ok(existsSync(VENV_PYTHON), `${VENV_PYTHON} is missing; run \`npm run setup\` first`);
+  install = installKernelToTemp();
+});
+
+after(() => install?.cleanup());
+
+async function suite(module: string, minimumTests: number): Promise<string> {
+  const result = await run(VENV_PYTHON, ["-m", "unittest", "-v", module], {
+    cwd: install.notebookDir,
+    env: pythonEnv(install),
+    timeoutMs: 280_000,
+  });
+  assert.equal(result.code, 0, `${module} failed:\n${result.output}`);
+  const ran = Number(/Ran (\d+) tests?/.exec(result.output)?.[1] ?? 0);
+  assert.ok(ran >= minimumTests, `expected ${minimumTests}+ tests in ${module}, ran ${ran}:\n${result.output}`);
+  assert.doesNotMatch(result.output, /\.\.\. skipped/, `${module} skipped tests:\n${result.output}`);
+  return result.output;
+}
+
+test("comms and widget protocol 2.1.0 with a jupyter_client front end", { timeout: 300_000 }, async () => {
+  await suite("test_comms", 10);
+});
+
+test("failing cells, interrupts, malformed comms and 1,000 widget round trips leave the kernel alive", { timeout: 300_000 }, async () => {
+  const output = await suite("test_robustness", 10);
+  const growth = /after 1000 round trips \(([+-][\d.]+) MB\)/.exec(output);
+  assert.ok(growth, `the memory measurement is missing from the output:\n${output}`);
+});
+
+test("a widget notebook executed with nbclient saves counts and renderable widget state", { timeout: 300_000 }, async () => {
+  await suite("test_nbclient", 6);
+});
