@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
 import { DISPLAY, requestInterrupt, setLiveHost, takeInterrupt, type LiveHost } from "../live";
-import { gradientFlow } from "./gradient-flow";
+import { gradientFlow, HEALTHY_RATIO_RANGE, verdictFor } from "./gradient-flow";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
 before(() => useBackend("wasm"));
@@ -62,6 +62,16 @@ test("sigmoid's early-layer gradients vanish; ReLU + He stays healthy", async ()
   assert.equal(relu.verdict, "healthy");
   // The ratio is what the layer stats say it is.
   assert.equal(relu.ratio, relu.layers[0].grad.norm / relu.layers[19].grad.norm);
+});
+
+test("verdicts: a 10× change over the stack either way leaves 'healthy'; NaN or Inf gradients explode", () => {
+  assert.deepEqual(HEALTHY_RATIO_RANGE, [0.1, 10]);
+  assert.equal(verdictFor(0.1, false), "healthy");
+  assert.equal(verdictFor(10, false), "healthy");
+  assert.equal(verdictFor(0.0999, false), "vanishing");
+  assert.equal(verdictFor(10.01, false), "exploding");
+  assert.equal(verdictFor(1, true), "exploding");
+  assert.equal(verdictFor(Number.NaN, false), "vanishing", "0/0: no gradient reaches either end");
 });
 
 test("result shape and statistics agree with each other", async () => {
