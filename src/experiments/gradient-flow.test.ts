@@ -165,6 +165,24 @@ test("an interrupt stops inside one long run, between layers, and frees its tens
   assert.equal(tf.memory().numTensors, before);
 });
 
+test("progress: one bar per experiment, one tick per activation, closed as finished", async () => {
+  const events: string[] = [];
+  setLiveHost({
+    explore: () => undefined,
+    gradientHistograms: () => undefined,
+    progress: (label, total) => {
+      events.push(`open ${label} ${total}`);
+      return { update: (done, message) => events.push(`${done} ${message}`), close: (ok = true) => events.push(`close ${ok}`) };
+    },
+  });
+  try {
+    await gradientFlow({ activations: ["relu", "tanh", "selu"], depth: 2, width: 4, batch: 4 });
+  } finally {
+    setLiveHost(undefined);
+  }
+  assert.deepEqual(events, ["open gradientFlow 3", "1 relu", "2 tanh", "3 selu", "close true"]);
+});
+
 test("no tensors leak across 100 runs", async () => {
   await gradientFlow({ activations: ["relu"], depth: 2, width: 8, batch: 8 });
   const before = tf.memory().numTensors;
