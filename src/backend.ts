@@ -4,6 +4,8 @@
  *   adapter) → tensorflow (@tensorflow/tfjs-node) → wasm → cpu.
  * `ACTIVATION_LAB_BACKEND=wasm|cpu|tensorflow|webgpu` forces one. A backend that fails to
  * initialise is skipped with one log line, never a crash; the chosen one is always reported.
+ * A software WebGPU adapter (Mesa's lavapipe) is no GPU: the chain passes over it unless
+ * webgpu is forced or ACTIVATION_LAB_WEBGPU_SOFTWARE=1; then `backend()` names it, gpu false.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -47,7 +49,8 @@ function hasCudaGpu(): boolean {
   }
 }
 
-type Attempt = (info: Partial<BackendInfo>) => Promise<boolean>;
+/** Tries one backend; `forced` when asked for by name (a software WebGPU adapter then counts). */
+type Attempt = (info: Partial<BackendInfo>, forced: boolean) => Promise<boolean>;
 
 /** Loads an optional package, or returns undefined when it is not installed or fails to load. */
 function tryRequire(id: string): { ok: true; mod: unknown } | { ok: false; reason: string } {
@@ -70,9 +73,9 @@ const attempts: Record<string, Attempt> = {
     info.device = "CUDA";
     return true;
   },
-  async webgpu(info) {
-    const { initWebGpu } = await import("./webgpu");
-    const adapter = await initWebGpu(forcedName() === "webgpu");
+  async webgpu(info, forced) {
+    const { initWebGpu, softwareAllowedByEnv } = await import("./webgpu");
+    const adapter = await initWebGpu(forced || softwareAllowedByEnv());
     info.gpu = !adapter.isFallbackAdapter;
     info.device = adapter.description;
     return true;
@@ -123,7 +126,7 @@ async function select(order: readonly string[], forced: boolean): Promise<Backen
   for (const candidate of order) {
     const info: Partial<BackendInfo> = {};
     try {
-      await attempts[candidate](info);
+      await attempts[candidate](info, forced);
       const name = tf.getBackend() as BackendName;
       return {
         name,
@@ -206,10 +209,10 @@ export async function availableBackends(): Promise<BackendName[]> {
     const before = tf.getBackend();
     try {
       const info: Partial<BackendInfo> = {};
-      await attempts[name](info);
-      if (name === "webgpu" && info.gpu === false && process.env.ACTIVATION_LAB_WEBGPU_SOFTWARE !== "1") {
-        // Software adapters only count when asked for (CI's lavapipe run).
-      } else found.push(name);
+      // Not forced: a software WebGPU adapter counts only when asked for (CI's lavapipe run,
+      // ACTIVATION_LAB_WEBGPU_SOFTWARE=1 or ACTIVATION_LAB_BACKEND=webgpu).
+      await attempts[name](info, false);
+      found.push(name);
     } catch {
       /* absent */
     }
