@@ -121,3 +121,38 @@ test("training network: weight and bias gradients through the output layer and l
   }
   assert.equal(tf.memory().numTensors, before);
 });
+
+test("trained PReLU slopes: the slope gradient equals tf.grad", async () => {
+  await useBackend("wasm");
+  const depth = 3;
+  const batch = 7;
+  const before = tf.memory().numTensors;
+  for (const norm of ["none", "layer"] as NormName[]) {
+    const values = drawWeights({ inputSize: 4, width: 5, depth, outputSize: 0 }, "he", 9);
+    const xData = new Rng(4).normals(batch * 4);
+    const [mine, reference] = tf.tidy(() => {
+      const params = toTensors(values, depth, false);
+      params.alpha = [0.25, -0.1, 0.6].map((a) => tf.scalar(a));
+      const x = tf.tensor2d(xData, [batch, 4]);
+      const trace = forward(params, x, activation("prelu"), norm);
+      const g = backward(params, trace, tf.div(trace.outputs[depth - 1], batch), norm);
+      const all = [...params.w, ...(params.alpha as Tensor[])];
+      const auto = tf.grads((...p: Tensor[]) => {
+        // Reference PReLU from plain ops: where(x ≥ 0, x, α·x).
+        let h: Tensor = x;
+        for (let l = 0; l < depth; l++) {
+          let z = tf.matMul(h, p[l]);
+          if (norm !== "none") {
+            const { mean, variance } = tf.moments(z, 1, true);
+            z = tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, NORM_EPSILON)));
+          }
+          h = tf.add(tf.relu(z), tf.mul(p[depth + l], tf.minimum(z, 0)));
+        }
+        return tf.div(tf.mul(0.5, tf.sum(tf.square(h))), batch);
+      })(all);
+      return [[...g.w, ...(g.alpha as Tensor[])].map((t) => t.dataSync() as Float32Array), auto.map((t) => t.dataSync() as Float32Array)];
+    });
+    mine.forEach((m, i) => assert.ok(maxRelativeError(m, reference[i]) < 2e-4, `norm ${norm}, parameter ${i}: ${maxRelativeError(m, reference[i])}`));
+  }
+  assert.equal(tf.memory().numTensors, before);
+});

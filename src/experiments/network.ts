@@ -109,6 +109,19 @@ export interface Params {
   w: Tensor[];
   /** Biases per layer, or null when the network has none (gradientFlow). */
   b: Tensor[] | null;
+  /**
+   * PReLU's negative slope per hidden layer (a scalar each, as torch.nn.PReLU()), when it is
+   * trained; otherwise the activation's own fixed parameters apply.
+   */
+  alpha?: Tensor[];
+}
+
+/** PReLU with a trainable slope: f(x) = max(0, x) + α·min(0, x); f′ = 1 for x > 0, α otherwise (left-hand value at 0). */
+function preluLayer(zhat: Tensor, alpha: Tensor): { output: Tensor; localDerivative: Tensor } {
+  return {
+    output: tf.add(tf.relu(zhat), tf.mul(tf.minimum(zhat, 0), alpha)),
+    localDerivative: tf.add(tf.mul(tf.step(zhat), tf.sub(1, alpha)), alpha),
+  };
 }
 
 export function toTensors(values: WeightValues, depth: number, withBias: boolean): Params {
@@ -154,6 +167,7 @@ export function forwardLayer(params: Params, l: number, h: Tensor, act: Activati
   let z = tf.matMul(h, params.w[l]);
   if (params.b) z = tf.add(z, params.b[l]);
   const { normalized, invStd } = normalize(z, norm);
+  if (params.alpha) return { normalized, invStd, ...preluLayer(normalized, params.alpha[l]) };
   return { normalized, invStd, localDerivative: act.derivative(normalized), output: act.apply(normalized) };
 }
 
@@ -189,6 +203,8 @@ export function forward(params: Params, x: Tensor, act: Activation, norm: NormNa
 export interface Gradients {
   w: Tensor[];
   b: Tensor[] | null;
+  /** Present when the network trains PReLU slopes. */
+  alpha?: Tensor[];
 }
 
 /**
@@ -199,6 +215,7 @@ export function backward(params: Params, trace: Trace, upstream: Tensor, norm: N
   const hidden = trace.outputs.length;
   const gw: Tensor[] = new Array(params.w.length);
   const gb: Tensor[] | null = params.b ? new Array(params.b.length) : null;
+  const ga: Tensor[] | undefined = params.alpha ? new Array(params.alpha.length) : undefined;
   let g = upstream;
   if (trace.logits) {
     const last = trace.outputs[hidden - 1];
@@ -210,9 +227,10 @@ export function backward(params: Params, trace: Trace, upstream: Tensor, norm: N
     const step = backwardLayer(params, trace, l, g, norm);
     gw[l] = step.gw;
     if (gb) gb[l] = step.gb as Tensor;
+    if (ga) ga[l] = step.gAlpha as Tensor;
     if (step.gIn) g = step.gIn;
   }
-  return { w: gw, b: gb };
+  return ga ? { w: gw, b: gb, alpha: ga } : { w: gw, b: gb };
 }
 
 export interface LayerGradients {
@@ -220,10 +238,13 @@ export interface LayerGradients {
   gb: Tensor | null;
   /** Gradient w.r.t. the layer's input; null for the first layer (nothing below needs it). */
   gIn: Tensor | null;
+  /** ∂L/∂α of a trained PReLU slope: Σ g·min(0, ẑ). */
+  gAlpha?: Tensor;
 }
 
 /** Backward through hidden layer l (0-based) given ∂L/∂(its output). Call inside `tf.tidy`. */
 export function backwardLayer(params: Params, trace: Trace, l: number, g: Tensor, norm: NormName): LayerGradients {
+  const gAlpha = params.alpha ? tf.sum(tf.mul(g, tf.minimum(trace.normalized[l], 0))) : undefined;
   let gz = tf.mul(g, trace.localDerivative[l]);
   const invStd = trace.invStd[l];
   if (invStd) {
@@ -237,5 +258,6 @@ export function backwardLayer(params: Params, trace: Trace, l: number, g: Tensor
     gw: tf.matMul(tf.transpose(trace.inputs[l]), gz),
     gb: params.b ? tf.sum(gz, 0) : null,
     gIn: l > 0 ? tf.matMul(gz, tf.transpose(params.w[l])) : null,
+    ...(gAlpha ? { gAlpha } : {}),
   };
 }

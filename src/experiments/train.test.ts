@@ -63,6 +63,16 @@ test("recorded steps: epochs, dead units per hidden layer, gradient stats per la
   assert.notEqual(c.runs[0].final.loss, r.final.loss);
 });
 
+test("PReLU learns its slope (one per hidden layer, starting from the activation's alpha)", async () => {
+  const run = await train({ activations: [{ name: "prelu", params: { alpha: 0.25 } }, "relu"], dataset: "spiral", epochs: 20, lr: 0.02, recordEvery: 10 });
+  const prelu = run.runs[0];
+  assert.deepEqual(prelu.steps[0].alpha, [0.25, 0.25, 0.25]);
+  const learnt = prelu.steps[prelu.steps.length - 1].alpha ?? [];
+  assert.equal(learnt.length, 3);
+  assert.ok(learnt.some((a) => Math.abs(a - 0.25) > 0.01), `slopes moved: ${learnt}`);
+  assert.equal(run.runs[1].steps[0].alpha, undefined, "other activations have no slope to learn");
+});
+
 test("bad options name the option, the value and the valid choices", async () => {
   await assert.rejects(train({ dataset: "iris" as never }), /train: dataset must be one of "spiral", "moons", "circles", "xor", "sine", got "iris"/);
   await assert.rejects(train({ optimizer: "rmsprop" as never }), /optimizer must be one of "sgd", "adam"/);

@@ -59,6 +59,8 @@ export interface TrainingStep extends EpochPoint {
   dead: number[];
   /** Per layer (hidden 1..depth, then the output layer as depth + 1): full-dataset weight gradient. */
   layers: { layer: number; grad: GradStats }[];
+  /** PReLU only: the learnt negative slope per hidden layer. */
+  alpha?: number[];
 }
 
 export interface TrainingRunResult {
@@ -137,7 +139,20 @@ export interface TrainedNetwork {
 }
 
 function disposeParams(p: Params): void {
-  tf.dispose([...p.w, ...(p.b ?? [])]);
+  tf.dispose(flatParams(p));
+}
+
+/** Every trained tensor in a fixed order: weights, biases, PReLU slopes. */
+function flatParams(p: { w: Tensor[]; b: Tensor[] | null; alpha?: Tensor[] }): Tensor[] {
+  return [...p.w, ...(p.b ?? []), ...(p.alpha ?? [])];
+}
+
+function unflatten(like: Params, flat: Tensor[]): Params {
+  const nw = like.w.length;
+  const nb = like.b?.length ?? 0;
+  const next: Params = { depth: like.depth, w: flat.slice(0, nw), b: like.b ? flat.slice(nw, nw + nb) : null };
+  if (like.alpha) next.alpha = flat.slice(nw + nb);
+  return next;
 }
 
 /** Loss, accuracy, dead units and (optionally) full-dataset gradients of the current network. */
@@ -174,6 +189,8 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
   const values = drawWeights({ inputSize: data.features, width: o.width, depth: o.depth, outputSize: o.output.units }, init, o.seed);
   let net = toTensors(values, o.depth, true);
+  // PReLU's slope is a parameter of the network here (DESIGN §3): one per hidden layer, from the activation's alpha.
+  if (act.name === "prelu") net.alpha = Array.from({ length: o.depth }, () => tf.scalar(act.params.alpha));
   const optimizer = new Optimizer(o.optimizer, o.lr);
   const shuffle = new Rng(o.seed ^ 0x7a11);
   const run: TrainingRunResult = { activation: act.label, init, norm: o.norm, history: [], steps: [], final: { loss: NaN, accuracy: null, maxDeadFraction: 0 } };
@@ -182,7 +199,10 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
   let interrupted = false;
   const record = async (epoch: number) => {
     const e = await evaluate(net, act, o, data, all, true);
-    run.steps.push({ epoch, step, loss: e.loss, accuracy: e.accuracy, dead: e.dead, layers: e.layers });
+    const slopes = net.alpha ? tf.tidy(() => tf.stack(net.alpha as Tensor[])) : undefined;
+    const alpha = slopes ? Array.from(await slopes.data()) : undefined;
+    slopes?.dispose();
+    run.steps.push({ epoch, step, loss: e.loss, accuracy: e.accuracy, dead: e.dead, layers: e.layers, ...(alpha ? { alpha } : {}) });
     return e;
   };
   try {
@@ -200,12 +220,12 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
           const trace = forward(net, x, act, o.norm);
           const logits = trace.logits as Tensor;
           const g = backward(net, trace, logitGradient(o.output, logits, predict(o.output, logits), y), o.norm);
-          return [...g.w, ...(g.b ?? [])];
+          return flatParams(g);
         });
         // Outside the tidy: the optimizer keeps its moment estimates across steps.
-        const updated = optimizer.apply([...net.w, ...(net.b ?? [])], grads);
+        const updated = optimizer.apply(flatParams(net), grads);
         tf.dispose(grads);
-        const next: Params = { depth: net.depth, w: updated.slice(0, net.w.length), b: updated.slice(net.w.length) };
+        const next = unflatten(net, updated);
         disposeParams(net);
         net = next;
         step++;
