@@ -6,6 +6,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
+import { defineActivation } from "../activations";
 import { DISPLAY, requestInterrupt, setLiveHost, takeInterrupt, type LiveHost } from "../live";
 import { gradientFlow, HEALTHY_RATIO_RANGE, verdictFor } from "./gradient-flow";
 
@@ -96,6 +97,16 @@ test("result shape and statistics agree with each other", async () => {
   assert.equal(flow.runs[1].layers[0].forward.zeroFraction, 0);
 });
 
+test("user-defined activations run like built-ins (autodiff derivative, measured init)", async () => {
+  defineActivation({ name: "bent_identity", fn: (x) => tf.add(x, tf.mul(0.5, tf.sin(x))) });
+  const flow = await gradientFlow({ activations: ["bent_identity", "tanh"], depth: 4, width: 16, batch: 16 });
+  const bent = flow.run("bent_identity");
+  assert.equal(bent.layers.length, 4);
+  assert.ok(bent.layers.every((l) => l.grad.norm > 0 && Number.isFinite(l.grad.norm)));
+  // f′(x) = 1 + ½cos x ≥ ½ everywhere: nothing saturates.
+  assert.ok(bent.layers.every((l) => l.forward.saturatedFraction === 0));
+});
+
 test("deterministic per seed; another seed gives other numbers", async () => {
   const a = await gradientFlow({ activations: ["tanh"], depth: 4, width: 32, batch: 16, seed: 7 });
   const b = await gradientFlow({ activations: ["tanh"], depth: 4, width: 32, batch: 16, seed: 7 });
@@ -118,6 +129,7 @@ test("bad options name the option, the value and the valid choices", async () =>
   await assert.rejects(gradientFlow({ activations: ["relu", "rleu"] }), /gradientFlow: activations: unknown activation "rleu".*valid choices/);
   await assert.rejects(gradientFlow({ depht: 3 } as never), /unknown option "depht"; valid options: activations, depth/);
   await assert.rejects(gradientFlow({ bins: 2.5 }), /bins must be an integer/);
+  await assert.rejects(gradientFlow({ activations: ["relu", { name: "relu" }] }), /"relu" appears twice/);
 });
 
 test("an interrupt stops between activations and keeps what finished", async () => {

@@ -10,7 +10,7 @@ import { resolveActivations, type Activation, type ActivationLike } from "../act
 import { dataset, DATASET_NAMES, type DatasetName } from "../datasets";
 import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
 import { gradientFlowSpec } from "../charts/gradient-flow";
-import { checkChoice, checkInt, checkKeys, withContext } from "./options";
+import { checkChoice, checkInt, checkKeys, checkUniqueLabels, withContext } from "./options";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
 import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, pushLayer, scaleWeights, type LayerGradients, type LayerTrace, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
@@ -71,7 +71,7 @@ export interface ResolvedFlowOptions {
 
 export function resolveFlowOptions(opts: GradientFlowOptions, fn = FN): ResolvedFlowOptions {
   checkKeys(fn, opts, OPTION_NAMES);
-  const activations = withContext(fn, "activations", () => resolveActivations(opts.activations, GRADIENT_FLOW_DEFAULT_ACTIVATIONS));
+  const activations = checkUniqueLabels(fn, withContext(fn, "activations", () => resolveActivations(opts.activations, GRADIENT_FLOW_DEFAULT_ACTIVATIONS)));
   return {
     activations,
     depth: checkInt(fn, "depth", opts.depth ?? 20, 1, 1000),

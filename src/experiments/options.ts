@@ -55,3 +55,13 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array`;
   return String(value);
 }
+
+/** Runs are looked up and charted by label, so each activation may appear once. */
+export function checkUniqueLabels<T extends { label: string }>(fn: string, acts: T[]): T[] {
+  const seen = new Set<string>();
+  for (const a of acts) {
+    if (seen.has(a.label)) throw new RangeError(`${fn}: activations: "${a.label}" appears twice; list each activation (or parameter setting) once`);
+    seen.add(a.label);
+  }
+  return acts;
+}

@@ -9,7 +9,7 @@ import { tf, type Tensor } from "../tf";
 import { ready } from "../backend";
 import { progress, takeInterrupt, yieldToEventLoop } from "../live";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
-import { checkInt, checkKeys, checkNumber, withContext } from "./options";
+import { checkInt, checkKeys, checkNumber, checkUniqueLabels, withContext } from "./options";
 import { ExperimentResult } from "./report";
 import { Rng } from "./rng";
 import { recurrentSpec } from "../charts/experiments-extra";
@@ -51,7 +51,7 @@ const FN = "recurrentCell";
 
 export async function recurrentCell(opts: RecurrentOptions = {}): Promise<RecurrentCell> {
   checkKeys(FN, opts, ["activations", "steps", "hidden", "inputSize", "batch", "gain", "seed"]);
-  const acts = withContext(FN, "activations", () => resolveActivations(opts.activations, ["tanh", "relu"]));
+  const acts = checkUniqueLabels(FN, withContext(FN, "activations", () => resolveActivations(opts.activations, ["tanh", "relu"])));
   const o = {
     steps: checkInt(FN, "steps", opts.steps ?? 100, 1, 100_000),
     hidden: checkInt(FN, "hidden", opts.hidden ?? 64, 1, 4096),

@@ -11,7 +11,7 @@ import { resolveActivations, type Activation, type ActivationLike } from "../act
 import { dataset as makeDataset, DATASET_NAMES, type Dataset, type DatasetName } from "../datasets";
 import { chartBundle, htmlTable, textTable } from "../charts/render";
 import { trainingSpec } from "../charts/training";
-import { checkChoice, checkInt, checkKeys, checkNumber, withContext } from "./options";
+import { checkChoice, checkInt, checkKeys, checkNumber, checkUniqueLabels, withContext } from "./options";
 import { Rng } from "./rng";
 import { backward, drawWeights, forward, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName, type Params } from "./network";
 import { accuracyOf, logitGradient, lossValue, LOSS_CHOICES, predict, resolveOutput, targets, type LossChoice, type OutputLayer } from "./objective";
@@ -99,7 +99,7 @@ export const TRAIN_DEFAULT_ACTIVATIONS = ["relu", "leaky_relu", "tanh", "gelu"];
 
 export function resolveTrainOptions(opts: TrainOptions, fn = FN): { o: ResolvedTrainOptions; data: Dataset } {
   checkKeys(fn, opts, OPTION_NAMES);
-  const activations = withContext(fn, "activations", () => resolveActivations(opts.activations, TRAIN_DEFAULT_ACTIVATIONS));
+  const activations = checkUniqueLabels(fn, withContext(fn, "activations", () => resolveActivations(opts.activations, TRAIN_DEFAULT_ACTIVATIONS)));
   const name = checkChoice(fn, "dataset", opts.dataset ?? "spiral", DATASET_NAMES);
   const seed = checkInt(fn, "seed", opts.seed ?? 0, -(2 ** 31), 2 ** 31 - 1);
   const n = checkInt(fn, "n", opts.n ?? 300, 4, 100_000);
