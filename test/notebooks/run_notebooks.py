@@ -1,0 +1,95 @@
+"""Execute notebooks headless on the activation-lab kernel with nbclient.
+
+    python run_notebooks.py [--timeout 120] [--write-back] [--html OUTDIR] NOTEBOOK...
+
+For each notebook prints one JSON line: {"path", "seconds", "errors", "texts"} where
+`errors` lists error outputs ("ename: evalue") and cell-level failures, and `texts` is
+every stream text and text/plain result, in order (what the tests parse key numbers from).
+--write-back saves the executed notebook (outputs and widget state) over the original;
+--html also writes OUTDIR/<name>.html with nbconvert.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+
+def texts_of(nb):
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":
+                out.append(o.get("text", ""))
+            elif o.get("output_type") in ("execute_result", "display_data"):
+                plain = o.get("data", {}).get("text/plain")
+                if plain:
+                    out.append(plain if isinstance(plain, str) else "".join(plain))
+    return out
+
+
+def errors_of(nb):
+    errs = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                errs.append(f"cell {i}: {o.get('ename')}: {o.get('evalue')}")
+    return errs
+
+
+def run_one(path, timeout, write_back, html_dir):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="activation-lab",
+        allow_errors=True,
+        store_widget_state=True,
+        resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}},
+    )
+    errors = []
+    t0 = time.time()
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as e:
+        errors.append(f"{type(e).__name__}: {str(e)[:2000]}")
+    seconds = time.time() - t0
+    errors = errors_of(nb) + errors
+    if write_back and not errors:
+        nbformat.write(nb, path)
+    if html_dir and not errors:
+        from nbconvert import HTMLExporter
+
+        os.makedirs(html_dir, exist_ok=True)
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        name = os.path.splitext(os.path.basename(path))[0] + ".html"
+        with open(os.path.join(html_dir, name), "w", encoding="utf-8") as f:
+            f.write(body)
+    return {"path": path, "seconds": round(seconds, 2), "errors": errors, "texts": texts_of(nb)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--timeout", type=int, default=120)
+    ap.add_argument("--write-back", action="store_true")
+    ap.add_argument("--html")
+    ap.add_argument("notebooks", nargs="+")
+    a = ap.parse_args()
+    failed = False
+    for path in a.notebooks:
+        r = run_one(path, a.timeout, a.write_back, a.html)
+        failed = failed or bool(r["errors"])
+        print(json.dumps(r), flush=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
