@@ -21,7 +21,7 @@ export function dataDir(target: InstallTarget): string {
       if (process.env.JUPYTER_DATA_DIR) return path.resolve(process.env.JUPYTER_DATA_DIR);
       if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter");
       if (process.platform === "win32") return path.join(process.env.APPDATA ?? os.homedir(), "jupyter");
-      return path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), ".local", "share"), "jupyter");
+      return path.join(process.env.XDG_DATA_HOME || path.join(os.homedir(), ".local", "share"), "jupyter");
     case "sys-prefix":
       return path.join(pythonPrefix(target.python), "share", "jupyter");
     case "prefix":

@@ -1,0 +1,100 @@
+/**
+ * The install CLI: kernelspec and labextension land where Jupyter looks for each target, Jupyter
+ * itself lists them, uninstall removes them, and bad command lines get a clear message.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "./helpers";
+
+const BIN = path.join(REPO_ROOT, "bin", "activation-lab.js");
+const JUPYTER = path.join(REPO_ROOT, ".venv", "bin", "jupyter");
+const LABEXTENSION_BUILD = path.join(REPO_ROOT, "widgets", "labextension", "package.json");
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "activation-lab-install-"));
+}
+
+test("install --prefix writes a kernelspec that Jupyter lists and that starts this checkout", (t) => {
+  const prefix = tempDir();
+  t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+  const r = cli(["install", "--prefix", prefix]);
+  assert.equal(r.code, 0, r.stderr);
+  const specDir = path.join(prefix, "share", "jupyter", "kernels", "activation-lab");
+  const spec = JSON.parse(fs.readFileSync(path.join(specDir, "kernel.json"), "utf8"));
+  assert.equal(spec.display_name, "TypeScript (activation-lab)");
+  assert.equal(spec.language, "typescript");
+  assert.ok(["signal", "message"].includes(spec.interrupt_mode));
+  assert.deepEqual(spec.argv, [process.execPath, BIN, "kernel", "--connection-file", "{connection_file}"]);
+  assert.ok(path.isAbsolute(spec.argv[0]) && fs.existsSync(spec.argv[1]));
+
+  const listed = spawnSync(JUPYTER, ["kernelspec", "list", "--json"], { encoding: "utf8", env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter") } });
+  assert.equal(listed.status, 0, listed.stderr);
+  const specs = JSON.parse(listed.stdout).kernelspecs;
+  assert.equal(fs.realpathSync(specs["activation-lab"].resource_dir), fs.realpathSync(specDir));
+});
+
+test("the labextension is installed where JupyterLab reads prebuilt extensions, enabled and OK", (t) => {
+  assert.ok(fs.existsSync(LABEXTENSION_BUILD), "widgets/labextension/ is not built; run `npm run setup`");
+  const prefix = tempDir();
+  t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+  assert.equal(cli(["install", "--prefix", prefix]).code, 0);
+  const name = JSON.parse(fs.readFileSync(LABEXTENSION_BUILD, "utf8")).name as string;
+  const installed = path.join(prefix, "share", "jupyter", "labextensions", ...name.split("/"));
+  assert.ok(fs.existsSync(path.join(installed, "package.json")), `${installed}/package.json is missing`);
+  const listed = spawnSync(JUPYTER, ["labextension", "list"], { encoding: "utf8", env: { ...process.env, JUPYTER_PATH: path.join(prefix, "share", "jupyter") } });
+  // eslint-disable-next-line no-control-regex
+  const text = `${listed.stdout}${listed.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
+  // The line for our extension, under the directory we installed into.
+  const section = text.split(/\n(?=\S)/).find((s) => s.includes(path.join(prefix, "share", "jupyter", "labextensions")));
+  assert.ok(section, `jupyter labextension list does not show ${prefix}:\n${text}`);
+  assert.match(section, new RegExp(`${name.replace(/[/.-]/g, "\\$&")} v\\S+ enabled\\s+(\\S+\\s+)?OK`), text);
+});
+
+test("--user and --sys-prefix pick the user data dir and the Python prefix", (t) => {
+  const home = tempDir();
+  const venv = tempDir();
+  t.after(() => [home, venv].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const clean = { JUPYTER_DATA_DIR: "", XDG_DATA_HOME: "" };
+  assert.equal(cli(["install", "--user"], { ...clean, HOME: home }).code, 0);
+  assert.ok(fs.existsSync(path.join(home, ".local", "share", "jupyter", "kernels", "activation-lab", "kernel.json")));
+
+  // A stand-in Python that answers the sys.prefix question with our temporary folder.
+  const fakePython = path.join(venv, "python");
+  fs.writeFileSync(fakePython, `#!/bin/sh\necho ${venv}\n`, { mode: 0o755 });
+  assert.equal(cli(["install", "--sys-prefix", "--python", fakePython]).code, 0);
+  assert.ok(fs.existsSync(path.join(venv, "share", "jupyter", "kernels", "activation-lab", "kernel.json")));
+
+  const removed = cli(["uninstall", "--sys-prefix", "--python", fakePython]);
+  assert.equal(removed.code, 0);
+  assert.ok(!fs.existsSync(path.join(venv, "share", "jupyter", "kernels", "activation-lab")));
+  assert.ok(!fs.existsSync(path.join(venv, "share", "jupyter", "labextensions", "activation-lab")));
+  assert.match(removed.stdout, /Removed/);
+});
+
+test("bad command lines exit 2 with a message naming the problem and the valid choices", () => {
+  const cases: [string[], RegExp][] = [
+    [["install", "--everywhere"], /unknown option for install: --everywhere; valid: --user, --sys-prefix/],
+    [["install", "--user", "--prefix", "/tmp/x"], /choose one of --user, --sys-prefix, --prefix P/],
+    [["install", "--prefix"], /--prefix needs a value/],
+    [["launch"], /unknown command "launch"; valid: kernel, install, uninstall/],
+    [["kernel"], /kernel needs --connection-file FILE/],
+    [["kernel", "--connection-file", "/nonexistent/conn.json"], /connection file \/nonexistent\/conn.json does not exist/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(" ")} exited ${r.code}`);
+    assert.match(r.stderr, message, args.join(" "));
+  }
+  const help = cli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /install \[TARGET\]/);
+});
