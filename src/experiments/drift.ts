@@ -56,10 +56,9 @@ function probe(net: Params, act: Activation, o: ResolvedTrainOptions, data: Data
 }
 
 export async function dataDrift(opts: DriftOptions = {}): Promise<DataDrift> {
-  const { shift: shiftOpt, scale: scaleOpt, ...trainOpts } = opts;
-  const shift = checkNumber(FN, "shift", shiftOpt ?? 4, -1e6, 1e6);
-  const scale = checkNumber(FN, "scale", scaleOpt ?? 1, -1e6, 1e6);
-  const { o, data } = resolveTrainOptions({ activations: ["relu", "leaky_relu", "elu", "tanh", "sigmoid"], dataset: "moons", epochs: 40, ...trainOpts }, FN);
+  const { o, data } = resolveTrainOptions({ activations: ["relu", "leaky_relu", "elu", "tanh", "sigmoid"], dataset: "moons", epochs: 40, ...opts }, FN, ["shift", "scale"]);
+  const shift = checkNumber(FN, "shift", opts.shift ?? 4, -1e6, 1e6);
+  const scale = checkNumber(FN, "scale", opts.scale ?? 1, -1e6, 1e6);
   await ready();
   const shifted = data.x.map((v) => v * scale + shift);
   const bar = progress(FN, o.activations.length * o.epochs);

@@ -93,6 +93,7 @@ test("data drift: shifted inputs kill ReLU units and saturate sigmoid ones", asy
   assert.deepEqual(drift.row("leaky_relu").after.dead, [0, 0, 0], "leaky ReLU never outputs exactly 0");
   for (const r of drift.rows) assert.ok((r.after.accuracy ?? 1) < (r.before.accuracy ?? 0), `${r.activation} accuracy drops`);
   await assert.rejects(dataDrift({ shift: Number.NaN }), /dataDrift: shift must be a finite number/);
+  await assert.rejects(dataDrift({ shfit: 2 } as never), /dataDrift: unknown option "shfit"; valid options: .*shift, scale/);
 });
 
 test("every experiment displays a vega-lite v5 chart with an SVG, an HTML table and text", async () => {

@@ -97,8 +97,9 @@ const FN = "train";
 const OPTION_NAMES = ["activations", "dataset", "n", "noise", "classes", "depth", "width", "batch", "init", "norm", "epochs", "lr", "optimizer", "outputActivation", "loss", "recordEvery", "bins", "seed"] as const;
 export const TRAIN_DEFAULT_ACTIVATIONS = ["relu", "leaky_relu", "tanh", "gelu"];
 
-export function resolveTrainOptions(opts: TrainOptions, fn = FN): { o: ResolvedTrainOptions; data: Dataset } {
-  checkKeys(fn, opts, OPTION_NAMES);
+/** `extraKeys`: options the caller (e.g. dataDrift) handles itself, accepted here unread. */
+export function resolveTrainOptions(opts: TrainOptions, fn = FN, extraKeys: readonly string[] = []): { o: ResolvedTrainOptions; data: Dataset } {
+  checkKeys(fn, opts, [...OPTION_NAMES, ...extraKeys]);
   const activations = checkUniqueLabels(fn, withContext(fn, "activations", () => resolveActivations(opts.activations, TRAIN_DEFAULT_ACTIVATIONS)));
   const name = checkChoice(fn, "dataset", opts.dataset ?? "spiral", DATASET_NAMES);
   const seed = checkInt(fn, "seed", opts.seed ?? 0, -(2 ** 31), 2 ** 31 - 1);
