@@ -10,6 +10,7 @@ import { tf, type Tensor } from "../tf";
 import { ready } from "../backend";
 import { lossValue, predict, resolveOutput, targets, type OutputLayer } from "./objective";
 import { checkInt, checkKeys, checkNumber } from "./options";
+import { interruptCheckpoint } from "./interrupt";
 import { ExperimentResult } from "./report";
 import { pairingSpec } from "../charts/experiments-extra";
 
@@ -20,7 +21,7 @@ export interface PairingOptions {
   points?: number;
   /** Classes for the softmax pairs (the other logits are 0). Default 3. */
   classes?: number;
-  /** Gradient-descent steps (lr 1) allowed to move a logit from `from` to a correct prediction. */
+  /** Gradient-descent steps (lr 1) allowed to move a logit from `from` to a correct prediction (default 1000). */
   maxSteps?: number;
 }
 
@@ -68,11 +69,14 @@ export async function outputLossPairing(opts: PairingOptions = {}): Promise<Outp
   if (!(to > from)) throw new RangeError(`${FN}: to must be greater than from, got from ${from}, to ${to}`);
   const points = checkInt(FN, "points", opts.points ?? 201, 2, 100_000);
   const classes = checkInt(FN, "classes", opts.classes ?? 3, 2, 100);
-  const maxSteps = checkInt(FN, "maxSteps", opts.maxSteps ?? 2000, 1, 1_000_000);
+  const maxSteps = checkInt(FN, "maxSteps", opts.maxSteps ?? 1000, 1, 1_000_000);
   await ready();
   const x = Float32Array.from({ length: points }, (_, i) => from + ((to - from) * i) / (points - 1));
   const series: PairingSeries[] = [];
+  const checkpoint = interruptCheckpoint();
+  let interrupted = false;
   for (const pair of PAIRS) {
+    if (interrupted) break;
     // The true class is class 0; a sigmoid output is one unit with target 1.
     const out = resolveOutput(FN, "classification", pair.output === "sigmoid" ? 2 : classes, pair.output, pair.loss);
     const labelOne = out.units === 1 ? 1 : 0;
@@ -91,10 +95,15 @@ export async function outputLossPairing(opts: PairingOptions = {}): Promise<Outp
         steps = s;
         break;
       }
+      if (await checkpoint()) {
+        interrupted = true;
+        break;
+      }
     }
+    if (interrupted) break;
     series.push({ pairing: `${pair.output} + ${pair.loss}`, output: pair.output, loss: pair.loss, gradient, atWrong: gradient[0], stepsToCorrect: steps });
   }
-  return new OutputLossPairing(x, series, { from, to, points, classes, maxSteps });
+  return new OutputLossPairing(x, series, { from, to, points, classes, maxSteps }, interrupted);
 }
 
 export class OutputLossPairing extends ExperimentResult {
@@ -102,6 +111,8 @@ export class OutputLossPairing extends ExperimentResult {
     readonly x: Float32Array,
     readonly series: PairingSeries[],
     readonly options: Required<PairingOptions>,
+    /** True when an interrupt stopped the run; `series` holds the pairings that finished. */
+    readonly interrupted = false,
   ) {
     super();
   }
@@ -117,7 +128,7 @@ export class OutputLossPairing extends ExperimentResult {
   }
 
   protected title(): string {
-    return `Output/loss pairing: gradient at the true class's logit (target class wins when z > 0; ${this.options.classes} classes for softmax)`;
+    return `Output/loss pairing: gradient at the true class's logit (target class wins when z > 0; ${this.options.classes} classes for softmax)${this.interrupted ? " — interrupted" : ""}`;
   }
 
   protected table() {
