@@ -7,7 +7,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
-import { DISPLAY } from "../live";
+import { DISPLAY, requestInterrupt } from "../live";
 import { outputLossPairing } from "./pairing";
 import { recurrentCell } from "./recurrent";
 import { normComparison } from "./norm-comparison";
@@ -64,6 +64,21 @@ test("recurrent: tanh stays bounded, relu's state explodes at gain 2 and not at 
   assert.ok(gates.every((g) => g > 0 && g < 1));
   const calm = await recurrentCell({ activations: ["relu"], steps: 60, hidden: 32, gain: 0.5 });
   assert.ok(calm.run("relu").growth < 10, `relu at gain 0.5: growth ${calm.run("relu").growth}`);
+});
+
+test("recurrent: an interrupt stops a long sequence within 1 s and frees its tensors", async () => {
+  const before = tf.memory().numTensors;
+  let askedAt = 0;
+  const timer = setTimeout(() => {
+    askedAt = Date.now();
+    requestInterrupt();
+  }, 200);
+  const cell = await recurrentCell({ activations: ["tanh"], steps: 100_000, hidden: 64 });
+  clearTimeout(timer);
+  assert.ok(askedAt > 0 && Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
+  assert.equal(cell.interrupted, true);
+  assert.equal(cell.runs.length, 0);
+  assert.equal(tf.memory().numTensors, before);
 });
 
 test("normalization narrows the differences between activations; batch norm rescues deep sigmoid", async () => {

@@ -11,6 +11,7 @@ import { progress, takeInterrupt, yieldToEventLoop } from "../live";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { checkInt, checkKeys, checkNumber, checkUniqueLabels, withContext } from "./options";
 import { ExperimentResult } from "./report";
+import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
 import { recurrentSpec } from "../charts/experiments-extra";
 
@@ -73,15 +74,17 @@ export async function recurrentCell(opts: RecurrentOptions = {}): Promise<Recurr
   const bar = progress(FN, acts.length * 2);
   const runs: RecurrentRun[] = [];
   let interrupted = false;
+  const checkpoint = interruptCheckpoint();
   try {
     outer: for (const act of acts) {
       for (const gated of [false, true]) {
         await yieldToEventLoop();
-        if (takeInterrupt()) {
+        const run = takeInterrupt() ? undefined : await runCell(act, gated, o, { w, u, wGate, uGate, inputs }, checkpoint);
+        if (!run) {
           interrupted = true;
           break outer;
         }
-        runs.push(await runCell(act, gated, o, { w, u, wGate, uGate, inputs }));
+        runs.push(run);
         bar.update(runs.length, `${act.label}${gated ? " gated" : ""}`);
       }
     }
@@ -91,39 +94,52 @@ export async function recurrentCell(opts: RecurrentOptions = {}): Promise<Recurr
   return new RecurrentCell(runs, o, interrupted);
 }
 
-async function runCell(act: Activation, gated: boolean, o: { steps: number; hidden: number; inputSize: number; batch: number }, p: Record<"w" | "u" | "wGate" | "uGate" | "inputs", Float32Array>): Promise<RecurrentRun> {
+/** One cell over T steps; each step in its own tidy, so an interrupt between steps frees everything. Undefined when interrupted. */
+async function runCell(act: Activation, gated: boolean, o: { steps: number; hidden: number; inputSize: number; batch: number }, p: Record<"w" | "u" | "wGate" | "uGate" | "inputs", Float32Array>, checkpoint: Checkpoint): Promise<RecurrentRun | undefined> {
   const { steps, hidden: H, inputSize: I, batch: B } = o;
-  const [norms, maxAbs, gates] = tf.tidy(() => {
-    const W = tf.tensor2d(p.w, [H, H]);
-    const U = tf.tensor2d(p.u, [I, H]);
-    const Wg = tf.tensor2d(p.wGate, [H, H]);
-    const Ug = tf.tensor2d(p.uGate, [I, H]);
-    const xs = tf.tensor3d(p.inputs, [steps, B, I]);
-    let h: Tensor = tf.zeros([B, H]);
-    const normList: Tensor[] = [];
-    const maxList: Tensor[] = [];
-    const gateList: Tensor[] = [];
-    for (let t = 0; t < steps; t++) {
-      const x = tf.squeeze(tf.slice(xs, [t, 0, 0], [1, B, I]), [0]);
-      const candidate = act.apply(tf.add(tf.matMul(h, W), tf.matMul(x, U)));
-      if (gated) {
-        const gate = tf.sigmoid(tf.add(tf.matMul(h, Wg), tf.matMul(x, Ug)));
-        h = tf.add(tf.mul(tf.sub(1, gate), h), tf.mul(gate, candidate));
-        gateList.push(tf.mean(gate));
-      } else h = candidate;
-      normList.push(tf.mean(tf.norm(h, "euclidean", 1)));
-      maxList.push(tf.max(tf.abs(h)));
-    }
-    return [tf.stack(normList), tf.max(tf.stack(maxList)), gated ? tf.stack(gateList) : tf.zeros([0])];
-  });
+  const owned: Tensor[] = [];
+  const own = <T extends Tensor>(t: T): T => {
+    owned.push(t);
+    return t;
+  };
   try {
-    const [n, m, g] = await Promise.all([norms.data(), maxAbs.data(), gates.data()]);
-    const list = Array.from(n);
-    const growth = list[list.length - 1] / list[0];
+    const W = own(tf.tensor2d(p.w, [H, H]));
+    const U = own(tf.tensor2d(p.u, [I, H]));
+    const Wg = own(tf.tensor2d(p.wGate, [H, H]));
+    const Ug = own(tf.tensor2d(p.uGate, [I, H]));
+    const xs = own(tf.tensor3d(p.inputs, [steps, B, I]));
+    let h: Tensor = own(tf.zeros([B, H]));
+    // Per step: mean ‖h‖, max |h|, mean gate; read back once at the end.
+    const perStep: Tensor[] = [];
+    for (let t = 0; t < steps; t++) {
+      const prev = h;
+      const [next, summary] = tf.tidy(() => {
+        const x = tf.squeeze(tf.slice(xs, [t, 0, 0], [1, B, I]), [0]);
+        const candidate = act.apply(tf.add(tf.matMul(prev, W), tf.matMul(x, U)));
+        let gateMean: Tensor = tf.scalar(0);
+        let state = candidate;
+        if (gated) {
+          const gate = tf.sigmoid(tf.add(tf.matMul(prev, Wg), tf.matMul(x, Ug)));
+          state = tf.add(tf.mul(tf.sub(1, gate), prev), tf.mul(gate, candidate));
+          gateMean = tf.mean(gate);
+        }
+        return [state, tf.stack([tf.mean(tf.norm(state, "euclidean", 1)), tf.max(tf.abs(state)), gateMean])];
+      });
+      h = own(next);
+      perStep.push(own(summary));
+      if (await checkpoint()) return undefined;
+    }
+    const table = own(tf.stack(perStep));
+    const values = await table.data();
+    const norms = Array.from({ length: steps }, (_, t) => values[3 * t]);
+    let maxAbs = 0;
+    for (let t = 0; t < steps; t++) maxAbs = Math.max(maxAbs, values[3 * t + 1]);
+    const growth = norms[steps - 1] / norms[0];
     const verdict = !Number.isFinite(growth) || growth > 10 ? "exploding" : growth < 0.1 ? "vanishing" : "stable";
-    return { activation: act.label, gated, norms: list, growth, maxAbs: m[0], ...(gated ? { gateMean: Array.from(g) } : {}), verdict };
+    const gateMean = gated ? Array.from({ length: steps }, (_, t) => values[3 * t + 2]) : undefined;
+    return { activation: act.label, gated, norms, growth, maxAbs, ...(gateMean ? { gateMean } : {}), verdict };
   } finally {
-    tf.dispose([norms, maxAbs, gates]);
+    tf.dispose(owned);
   }
 }
 
