@@ -10,7 +10,7 @@ import { display } from "./display";
 type WidgetFactory = (first: unknown, options: unknown) => unknown;
 
 /** Loads `./widgets/<file>` and returns its export `name`, or throws an error saying what is missing. */
-function loadWidget(file: string, name: string): WidgetFactory {
+export function loadWidget(file: string, name: string): WidgetFactory {
   let mod: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
