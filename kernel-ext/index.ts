@@ -6,7 +6,7 @@
  */
 export { display, updateDisplay, clearOutput, DisplayHandle, bundleOf } from "./display";
 export type { DisplayOptions } from "./display";
-export { Widget, WIDGET_PROTOCOL_VERSION, WIDGET_TARGET, WIDGET_VIEW_MIME } from "./widget";
+export { Widget, WIDGET_PROTOCOL_VERSION, WIDGET_TARGET, WIDGET_CONTROL_TARGET, WIDGET_VIEW_MIME } from "./widget";
 export type { WidgetModelIds, TraitChange, StateChange, CustomHandler } from "./widget";
 export {
   Layout,

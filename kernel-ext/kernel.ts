@@ -16,6 +16,7 @@ import { DisplayHandle, bundleOf, settleOutputs } from "./display";
 import { ActivationLabHandler, CellError } from "./handler";
 import { History, HistoryRequest } from "./history";
 import { kernelLog } from "./log";
+import { serveWidgetControl } from "./widget";
 import { WireMessage, decodeMessage, encodeMessage, newHeader } from "./wire";
 
 type Socket = zmq.Router | zmq.Publisher;
@@ -84,6 +85,7 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
   override async init(): Promise<void> {
     await super.init();
     setCommManager(this.comms);
+    serveWidgetControl(this.comms);
     setOutputChannel(this);
     this.redirectStreams();
     process.on("SIGINT", () => this.interrupt());

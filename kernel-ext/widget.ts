@@ -15,12 +15,14 @@
  */
 import { DISPLAY, MimeBundle } from "../src/live";
 import { separateBuffers, putBuffers } from "./buffers";
-import { Comm, CommMessage, commManager, logCommError } from "./comm";
+import { Comm, CommManager, CommMessage, commManager, logCommError } from "./comm";
 
 /** The protocol version this kernel speaks. */
 export const WIDGET_PROTOCOL_VERSION = "2.1.0";
 export const WIDGET_TARGET = "jupyter.widget";
 export const WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+/** The target through which a reloaded front end fetches every widget's state at once. */
+export const WIDGET_CONTROL_TARGET = "jupyter.widget.control";
 
 /** Which front-end model and view class render a widget. */
 export interface WidgetModelIds {
@@ -81,6 +83,19 @@ export class Widget<State extends object> {
   /** The widget with this model id, if it is open in this kernel. */
   static byId(id: string): Widget<object> | undefined {
     return live.get(id);
+  }
+
+  /**
+   * Every open widget's state, as `update_states` carries it (and as notebooks save it):
+   * `{ [id]: { model_name, model_module, model_module_version, state } }`.
+   */
+  static allStates(): Record<string, unknown> {
+    const states: Record<string, unknown> = {};
+    for (const [id, widget] of live) {
+      const state = widget.state as WidgetModelIds & Record<string, unknown>;
+      states[id] = { model_name: state._model_name, model_module: state._model_module, model_module_version: state._model_module_version, state };
+    }
+    return states;
   }
 
   get closed(): boolean {
@@ -267,6 +282,22 @@ export class Widget<State extends object> {
       this.incoming = outer;
     }
   }
+}
+
+/**
+ * Serves `jupyter.widget.control` (protocol 2.1): a front end that reconnects (page reload)
+ * asks for all widget states in one `request_states` instead of one round trip per widget.
+ */
+export function serveWidgetControl(manager: CommManager): void {
+  manager.registerTarget(WIDGET_CONTROL_TARGET, (comm) => {
+    comm.onMessage((msg) => {
+      if (msg.data.method !== "request_states") {
+        return logCommError(`${WIDGET_CONTROL_TARGET}: unknown method ${JSON.stringify(msg.data.method)}; valid: request_states`);
+      }
+      const { state: states, bufferPaths, buffers } = separateBuffers(Widget.allStates(), encodeRefs);
+      comm.send({ method: "update_states", states, buffer_paths: bufferPaths }, buffers);
+    });
+  });
 }
 
 async function callListener(listener: Listener, arg: unknown, what: string, extra?: unknown): Promise<void> {

@@ -32,7 +32,7 @@ async function suite(module: string, minimumTests: number): Promise<string> {
 }
 
 test("comms and widget protocol 2.1.0 with a jupyter_client front end", { timeout: 300_000 }, async () => {
-  await suite("test_comms", 10);
+  await suite("test_comms", 12);
 });
 
 test("failing cells, interrupts, malformed comms and 1,000 widget round trips leave the kernel alive", { timeout: 300_000 }, async () => {

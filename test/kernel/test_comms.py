@@ -149,6 +149,36 @@ class CommsAndWidgets(unittest.TestCase):
         reply, outputs = self.k.execute("closeSlider.close()")
         self.assertEqual([(m["msg_type"], m["content"]["comm_id"]) for m in outputs if m["msg_type"] == "comm_close"], [("comm_close", slider)])
 
+    def test_a_reloading_front_end_gets_every_widget_state_through_the_control_comm(self):
+        slider = self.new_slider("controlSlider", value=6, max=9)
+        opened = self.k.send_shell("comm_open", {"comm_id": "control-1", "target_name": "jupyter.widget.control", "data": {}}, metadata={"version": "2.1.0"})
+        self.assertEqual(self.k.outputs_for(opened), [])
+        outputs = self.k.outputs_for(self.k.comm_msg("control-1", {"method": "request_states"}))
+        reply = comm_messages(outputs, "update_states")[0]
+        states = reply["content"]["data"]["states"]
+        self.assertEqual(states[slider]["model_name"], "IntSliderModel")
+        self.assertEqual(states[slider]["model_module_version"], "2.0.0")
+        self.assertEqual(states[slider]["state"]["value"], 6)
+        # Every layout/style reference resolves within the same reply.
+        layout = states[slider]["state"]["layout"].removeprefix("IPY_MODEL_")
+        self.assertEqual(states[layout]["model_name"], "LayoutModel")
+        self.assertEqual(len(reply["content"]["data"]["buffer_paths"]), len(reply["buffers"]))
+
+    def test_user_code_shares_the_kernel_library_instance_and_gets_rich_results(self):
+        # The live host the kernel registered is visible to user code: one module instance.
+        self.assertEqual(self.k.value('import * as al from "activation-lab"; al.liveHost() !== undefined'), True)
+        reply, outputs = self.k.execute('await al.curves(["relu", "gelu"], { points: 101 })')
+        self.assertEqual(reply["status"], "ok", reply)
+        data = [m for m in outputs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+        self.assertIsInstance(data["application/vnd.vegalite.v5+json"], dict)
+        self.assertIn("<svg", data["image/svg+xml"])
+        reply, outputs = self.k.execute('al.explore(["relu"])')
+        self.assertEqual(reply["status"], "ok", reply)
+        data = [m for m in outputs if m["msg_type"] == "execute_result"][0]["content"]["data"]
+        model = data["application/vnd.jupyter.widget-view+json"]["model_id"]
+        opened = [m for m in outputs if m["msg_type"] == "comm_open" and m["content"]["comm_id"] == model]
+        self.assertEqual(opened[0]["content"]["data"]["state"]["_model_module"], "activation-lab")
+
 
 if __name__ == "__main__":
     unittest.main()
