@@ -19,7 +19,8 @@ import { Rng } from "../../src/experiments/rng";
 process.env.ACTIVATION_LAB_QUIET = "1";
 
 const ROOT = path.resolve(__dirname, "../../..");
-const PYTHON = path.join(ROOT, ".venv", "bin", "python");
+/** The venv's Python; ACTIVATION_LAB_PYTHON points elsewhere (e.g. to check the skip path). */
+const PYTHON = process.env.ACTIVATION_LAB_PYTHON ?? path.join(ROOT, ".venv", "bin", "python");
 const SCRIPT = path.join(ROOT, "test", "pytorch", "torch_gradients.py");
 const ACTIVATIONS = ["relu", "gelu", "selu", "sigmoid", "tanh", "leaky_relu"];
 const NORMS: NormName[] = ["none", "batch", "layer"];
@@ -29,7 +30,7 @@ const BATCH = 16;
 function torchAvailable(): string | undefined {
   if (!fs.existsSync(PYTHON)) return `${PYTHON} does not exist (run npm run setup)`;
   const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
-  return r.status === 0 ? undefined : "torch is not installed in .venv (npm run setup installs it)";
+  return r.status === 0 ? undefined : `torch is not installed for ${PYTHON} (npm test's setup step installs it into .venv)`;
 }
 
 /** Relative error of a layer: worst absolute difference over the reference's largest entry. */
