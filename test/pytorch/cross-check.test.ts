@@ -10,10 +10,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { tf } from "../../src/tf";
+import { tf, type Tensor } from "../../src/tf";
 import { useBackend } from "../../src/backend";
 import { activation } from "../../src/activations";
 import { backward, drawWeights, forward, toTensors, type NormName } from "../../src/experiments/network";
+import { logitGradient, predict, resolveOutput, targets } from "../../src/experiments/objective";
 import { Rng } from "../../src/experiments/rng";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
@@ -41,13 +42,30 @@ function relativeError(mine: Float32Array, reference: number[]): number {
   return worst / Math.max(scale, 1e-300);
 }
 
-test("per-layer weight gradients match PyTorch within 1e-4 relative", async (t) => {
-  const missing = torchAvailable();
-  if (missing) {
-    if (process.env.CI) assert.fail(`PyTorch cross-check cannot run: ${missing}`);
-    t.skip(missing);
-    return;
+/** Runs torch_gradients.py on the cases; per case, the gradients of every parameter in order. */
+function torchGradients(cases: Record<string, unknown>[]): { torch: string; cases: { grads: number[][] }[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "al-torch-"));
+  try {
+    const file = path.join(dir, "cases.json");
+    fs.writeFileSync(file, JSON.stringify({ cases }));
+    const run = spawnSync(PYTHON, [SCRIPT, file], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 60_000 });
+    assert.equal(run.status, 0, `torch_gradients.py failed: ${run.stderr}`);
+    return JSON.parse(run.stdout);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function skipWithoutTorch(t: { skip(message: string): void }): boolean {
+  const missing = torchAvailable();
+  if (!missing) return false;
+  if (process.env.CI) assert.fail(`PyTorch cross-check cannot run: ${missing}`);
+  t.skip(missing);
+  return true;
+}
+
+test("per-layer weight gradients match PyTorch within 1e-4 relative", async (t) => {
+  if (skipWithoutTorch(t)) return;
   await useBackend("wasm");
   const cases: Record<string, unknown>[] = [];
   const ours: Float32Array[][] = [];
@@ -68,26 +86,64 @@ test("per-layer weight gradients match PyTorch within 1e-4 relative", async (t) 
       cases.push({ activation: name, params: act.params, norm, batch: BATCH, ...SHAPE, x: [...x], weights: values.w.map((w) => [...w]), shapes: values.shapes });
     }
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "al-torch-"));
-  try {
-    const file = path.join(dir, "cases.json");
-    fs.writeFileSync(file, JSON.stringify({ cases }));
-    const run = spawnSync(PYTHON, [SCRIPT, file], { encoding: "utf8", maxBuffer: 64 << 20, timeout: 60_000 });
-    assert.equal(run.status, 0, `torch_gradients.py failed: ${run.stderr}`);
-    const result = JSON.parse(run.stdout) as { torch: string; cases: { grads: number[][] }[] };
-    assert.equal(result.cases.length, cases.length);
-    const failures: string[] = [];
-    let worst = 0;
-    result.cases.forEach((c, i) => {
-      c.grads.forEach((reference, l) => {
-        const err = relativeError(ours[i][l], reference);
-        worst = Math.max(worst, err);
-        if (!(err < 1e-4)) failures.push(`${cases[i].activation}/${cases[i].norm} layer ${l + 1}: ${err.toExponential(2)}`);
-      });
+  const result = torchGradients(cases);
+  assert.equal(result.cases.length, cases.length);
+  const failures: string[] = [];
+  let worst = 0;
+  result.cases.forEach((c, i) => {
+    c.grads.forEach((reference, l) => {
+      const err = relativeError(ours[i][l], reference);
+      worst = Math.max(worst, err);
+      if (!(err < 1e-4)) failures.push(`${cases[i].activation}/${cases[i].norm} layer ${l + 1}: ${err.toExponential(2)}`);
     });
-    t.diagnostic(`torch ${result.torch}: ${cases.length} networks, worst layer relative error ${worst.toExponential(2)}`);
-    assert.deepEqual(failures, [], `torch ${result.torch}: layers over 1e-4 relative`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  t.diagnostic(`torch ${result.torch}: ${cases.length} networks, worst layer relative error ${worst.toExponential(2)}`);
+  assert.deepEqual(failures, [], `torch ${result.torch}: layers over 1e-4 relative`);
+});
+
+test("training networks (biases, output layer, loss) match PyTorch within 1e-4 relative", async (t) => {
+  if (skipWithoutTorch(t)) return;
+  await useBackend("wasm");
+  const shape = { inputSize: 2, width: 12, depth: 3, outputSize: 3 };
+  const labels = Array.from({ length: BATCH }, (_, i) => i % 3);
+  const cases: Record<string, unknown>[] = [];
+  const ours: Float32Array[][] = [];
+  const setups = [
+    { activation: "relu", norm: "none" as NormName, output: "softmax", loss: "cross_entropy" as const, classes: 3 },
+    { activation: "gelu", norm: "layer" as NormName, output: "softmax", loss: "cross_entropy" as const, classes: 3 },
+    { activation: "tanh", norm: "batch" as NormName, output: "softmax", loss: "mse" as const, classes: 3 },
+    { activation: "selu", norm: "none" as NormName, output: "sigmoid", loss: "cross_entropy" as const, classes: 2 },
+  ];
+  for (const [k, setup] of setups.entries()) {
+    const out = resolveOutput("test", "classification", setup.classes, setup.output, setup.loss);
+    const netShape = { ...shape, outputSize: out.units };
+    const values = drawWeights(netShape, "he", 50 + k);
+    const x = new Rng(60 + k).normals(BATCH * shape.inputSize);
+    const caseLabels = labels.map((c) => c % setup.classes);
+    // Non-zero biases, so both sides must place them alike.
+    const biases = values.shapes.map(([, fanOut], l) => Array.from({ length: fanOut }, (_, j) => 0.1 * Math.sin(j + l)));
+    const grads = tf.tidy(() => {
+      const params = toTensors(values, shape.depth, true);
+      tf.dispose(params.b as never);
+      params.b = biases.map((b) => tf.tensor1d(b));
+      const trace = forward(params, tf.tensor2d(x, [BATCH, shape.inputSize]), activation(setup.activation), setup.norm);
+      const logits = trace.logits as Tensor;
+      const y = targets(out, Float32Array.from(caseLabels), "classification");
+      const g = backward(params, trace, logitGradient(out, logits, predict(out, logits), y), setup.norm);
+      return [...g.w, ...(g.b as Tensor[])].map((w) => w.dataSync() as Float32Array);
+    });
+    ours.push(grads);
+    cases.push({ activation: setup.activation, params: {}, norm: setup.norm, batch: BATCH, ...netShape, x: [...x], weights: values.w.map((w) => [...w]), shapes: values.shapes, biases, labels: caseLabels, output: { kind: setup.output, loss: setup.loss } });
   }
+  const result = torchGradients(cases);
+  const failures: string[] = [];
+  result.cases.forEach((c, i) => {
+    c.grads.forEach((reference, p) => {
+      const scale = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      // Batch norm cancels the bias before it: both sides give ~0 there; compare absolutely.
+      const err = scale < 1e-9 ? Math.max(...Array.from(ours[i][p], Math.abs)) : relativeError(ours[i][p], reference);
+      if (!(err < 1e-4)) failures.push(`${cases[i].activation}/${cases[i].norm}/${JSON.stringify(cases[i].output)} parameter ${p}: ${err.toExponential(2)}`);
+    });
+  });
+  assert.deepEqual(failures, [], `torch ${result.torch}: parameters over 1e-4 relative`);
 });

@@ -45,6 +45,19 @@ def normalize(z, norm):
     raise SystemExit(f"unknown norm {norm!r}")
 
 
+def output_loss(logits, case):
+    """Training networks: a linear output layer, then the output activation and loss."""
+    out = case["output"]
+    if out["kind"] == "softmax" and out["loss"] == "cross_entropy":
+        return F.cross_entropy(logits, torch.tensor(case["labels"], dtype=torch.long))
+    if out["kind"] == "sigmoid" and out["loss"] == "cross_entropy":
+        return F.binary_cross_entropy_with_logits(logits.reshape(-1), torch.tensor(case["labels"], dtype=logits.dtype))
+    if out["kind"] == "softmax" and out["loss"] == "mse":
+        onehot = F.one_hot(torch.tensor(case["labels"], dtype=torch.long), logits.shape[1]).to(logits.dtype)
+        return F.mse_loss(torch.softmax(logits, dim=1), onehot)
+    raise SystemExit(f"unknown output {out!r}")
+
+
 def gradients(case):
     dtype = torch.float64
     x = torch.tensor(case["x"], dtype=dtype).reshape(case["batch"], case["inputSize"])
@@ -52,13 +65,22 @@ def gradients(case):
         torch.tensor(w, dtype=dtype).reshape(*shape).requires_grad_(True)
         for w, shape in zip(case["weights"], case["shapes"])
     ]
+    biases = [torch.tensor(b, dtype=dtype).requires_grad_(True) for b in case.get("biases", [])]
     f = activation(case["activation"], case.get("params", {}))
     h = x
-    for w in weights:
-        h = f(normalize(h @ w, case["norm"]))
-    loss = 0.5 * (h * h).sum() / case["batch"]
+    depth = case["depth"]
+    for l in range(depth):
+        z = h @ weights[l]
+        if biases:
+            z = z + biases[l]
+        h = f(normalize(z, case["norm"]))
+    if "output" in case:
+        logits = h @ weights[depth] + (biases[depth] if biases else 0)
+        loss = output_loss(logits, case)
+    else:
+        loss = 0.5 * (h * h).sum() / case["batch"]
     loss.backward()
-    return [w.grad.reshape(-1).tolist() for w in weights]
+    return [p.grad.reshape(-1).tolist() for p in weights + biases]
 
 
 def main():
