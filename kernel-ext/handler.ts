@@ -150,16 +150,21 @@ export class ActivationLabHandler extends JupyterHandlerImpl {
     };
   }
 
-  /** Adds "invalid" to tslab's complete/incomplete: code that can never become valid by typing more. */
+  /**
+   * complete / incomplete / invalid. Cells are TypeScript (not TSX), so a cell that parses as
+   * TypeScript is complete; tslab's check (which parses as TSX and looks for "expected" at the
+   * end) decides whether a broken cell is unfinished or can never become valid.
+   */
   override handleIsComplete(req: { code: string }): ReturnType<JupyterHandlerImpl["handleIsComplete"]> {
+    const file = ts.createSourceFile("cell.ts", req.code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const parseErrors = (file as unknown as { parseDiagnostics?: { messageText: unknown }[] }).parseDiagnostics ?? [];
+    if (parseErrors.length === 0) return { status: "complete" };
     const base = super.handleIsComplete(req);
     if (base.status === "incomplete") return base;
-    const file = ts.createSourceFile("cell.ts", req.code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    const parseErrors = (file as unknown as { parseDiagnostics?: { start?: number; messageText: unknown }[] }).parseDiagnostics ?? [];
-    if (parseErrors.length === 0) return { status: "complete" };
-    // An unterminated string, template or comment at the very end is still being typed.
-    const end = req.code.length;
-    const unfinished = parseErrors.some((d) => typeof d.messageText === "string" && /^Unterminated|^'\*\/' expected/.test(d.messageText) && (d.start ?? 0) <= end);
+    // Two blank lines at the end mean "run it now" (as in tslab and IPython).
+    if (/(^|\n)\s*\n\s*$/.test(req.code)) return { status: "complete" };
+    // An unterminated string, template or comment is still being typed.
+    const unfinished = parseErrors.some((d) => typeof d.messageText === "string" && /^Unterminated|^'\*\/' expected/.test(d.messageText));
     return unfinished ? { status: "incomplete", indent: "" } : { status: "invalid" };
   }
 

@@ -37,7 +37,7 @@ class ActivationLabConformance(jupyter_kernel_test.KernelTests):
         {"text": "const completeMe = 1; complete", "matches": {"completeMe"}},
     ]
 
-    complete_code_samples = ["1 + 1", "let a = 1;", "function f() { return 1; }", "const o = { a: 1 };"]
+    complete_code_samples = ["1 + 1", "let a = 1;", "function f() { return 1; }", "const o = { a: 1 };", "let cast = <number>(1 as unknown);", "await Promise.resolve(1)"]
     incomplete_code_samples = ["function f() {", "let a = [1,", "if (true) {", "const s = `abc"]
     invalid_code_samples = ["const = 5;", "1 +* 2", ")", "const 3x = 1;"]
 
