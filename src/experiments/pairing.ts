@@ -21,7 +21,7 @@ export interface PairingOptions {
   points?: number;
   /** Classes for the softmax pairs (the other logits are 0). Default 3. */
   classes?: number;
-  /** Gradient-descent steps (lr 1) allowed to move a logit from `from` to a correct prediction (default 1000). */
+  /** Gradient-descent steps (lr 1) allowed to move a logit from `from` to a correct prediction (default 2000). */
   maxSteps?: number;
 }
 
@@ -69,7 +69,7 @@ export async function outputLossPairing(opts: PairingOptions = {}): Promise<Outp
   if (!(to > from)) throw new RangeError(`${FN}: to must be greater than from, got from ${from}, to ${to}`);
   const points = checkInt(FN, "points", opts.points ?? 201, 2, 100_000);
   const classes = checkInt(FN, "classes", opts.classes ?? 3, 2, 100);
-  const maxSteps = checkInt(FN, "maxSteps", opts.maxSteps ?? 1000, 1, 1_000_000);
+  const maxSteps = checkInt(FN, "maxSteps", opts.maxSteps ?? 2000, 1, 1_000_000);
   await ready();
   const x = Float32Array.from({ length: points }, (_, i) => from + ((to - from) * i) / (points - 1));
   const series: PairingSeries[] = [];
