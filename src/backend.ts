@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import { tf } from "./tf";
 
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
@@ -49,6 +50,11 @@ function hasCudaGpu(): boolean {
   }
 }
 
+/** Where setup's offline tfjs-node build lives (ACTIVATION_LAB_TFJS_NODE points elsewhere). */
+function vendoredTfjsNode(): string {
+  return process.env.ACTIVATION_LAB_TFJS_NODE || path.resolve(__dirname, "..", "..", ".vendor", "tfjs-node", "node_modules", "@tensorflow", "tfjs-node");
+}
+
 /** Tries one backend; `forced` when asked for by name (a software WebGPU adapter then counts). */
 type Attempt = (info: Partial<BackendInfo>, forced: boolean) => Promise<boolean>;
 
@@ -81,7 +87,12 @@ const attempts: Record<string, Attempt> = {
     return true;
   },
   async tensorflow(info) {
-    const r = tryRequire("@tensorflow/tfjs-node");
+    let r = tryRequire("@tensorflow/tfjs-node");
+    if (!r.ok && /not installed/.test(r.reason) && fs.existsSync(vendoredTfjsNode())) {
+      // Built offline by `npm run setup -- --with-tfjs-node`, beside (not inside) node_modules;
+      // it resolves @tensorflow/tfjs from the project, so it registers with the same engine.
+      r = tryRequire(vendoredTfjsNode());
+    }
     if (!r.ok) throw new Error(r.reason);
     if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node failed to initialise");
     info.gpu = false;
@@ -200,6 +211,28 @@ export async function useBackend(name: BackendName): Promise<BackendInfo> {
   selected = undefined;
   selecting = select([name], true).then((info) => (selected = info));
   return selecting;
+}
+
+/**
+ * Runs `fn` on a CPU-side backend when the current one cannot read results synchronously
+ * (webgpu in Node: GPU buffers only map asynchronously), then returns to it. For small,
+ * synchronous computations that read with dataSync() — sampling a curve, measuring
+ * properties. Tensors made before the call stay where they are and must not be passed in.
+ * Switching between already-initialised backends is synchronous in tfjs; cpu initialises
+ * synchronously, so it is the fallback when wasm has not been started.
+ */
+export function withSyncReads<T>(fn: () => T): T {
+  const current = tf.getBackend();
+  if (current !== "webgpu") return fn();
+  const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+  const readable = registry.wasm ? "wasm" : "cpu";
+  void tf.setBackend(readable);
+  if (tf.getBackend() !== readable) throw new Error(`could not switch to ${readable} for a synchronous read`);
+  try {
+    return fn();
+  } finally {
+    void tf.setBackend(current);
+  }
 }
 
 /** Backends that can be initialised here, in chain order (slow: tries each). */
