@@ -230,4 +230,102 @@ function setUpLavapipe() {
 }
 
 if (args.has("--for-tests") || args.has("--with-lavapipe")) setUpLavapipe();
-if (args.has("--with-tfjs-node")) say("--with-tfjs-node: not available in this version");
+// ---------------------------------------------------------------------------------------------
+// tfjs-node, offline. Its install script downloads libtensorflow from a host unreachable here,
+// so: the package and its JS dependencies from the npm registry into a separate tree (never the
+// project's node_modules), libtensorflow from the tensorflow-cpu wheel pip can fetch, and the
+// addon compiled against it with node-gyp and the local Node headers. The result lives in
+// .vendor/tfjs-node/node_modules/@tensorflow/tfjs-node, where src/backend.ts looks for it;
+// its `require("@tensorflow/tfjs")` climbs to the project's copy, so it shares the engine.
+// Without @tensorflow/* copies of its own in that tree, there is exactly one tfjs.
+
+const TFJS_NODE_VERSION = "4.22.0";
+const TFJS_DIR = path.join(ROOT, ".vendor", "tfjs-node");
+const TFJS_PKG = path.join(TFJS_DIR, "node_modules", "@tensorflow", "tfjs-node");
+const WHEEL_MEMBERS = /^tensorflow\/(libtensorflow_cc\.so\.2|libtensorflow_framework\.so\.2|include\/(tensorflow\/c|tensorflow\/core\/platform|tsl|xla\/tsl)\/.*)$/;
+
+function nodeGyp() {
+  const candidates = [
+    path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"),
+    path.join(path.dirname(process.execPath), "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"),
+  ];
+  const r = spawnSync("npm", ["root", "-g"], { encoding: "utf8" });
+  if (ok(r)) candidates.push(path.join(r.stdout.trim(), "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+  return candidates.find((c) => fs.existsSync(c));
+}
+
+function setUpTfjsNode() {
+  const name = "backend-tfjs-node";
+  const inputs = hashOf("tfjs-node-recipe-1", TFJS_NODE_VERSION, process.version, process.arch);
+  const addon = path.join(TFJS_PKG, "lib", "napi-v8", "tfjs_binding.node");
+  if (stampMatches(name, inputs) && fs.existsSync(addon)) return 0;
+  const fail = (reason) => {
+    say(`tfjs-node skipped: ${reason}`);
+    return 1;
+  };
+  if (process.platform !== "linux" || process.arch !== "x64") return fail(`only built on linux-x64 (this is ${process.platform}-${process.arch})`);
+  const python = path.join(ROOT, ".venv", "bin", "python");
+  if (!fs.existsSync(python)) return fail("no .venv (run npm run setup first)");
+  const nodedir = path.resolve(path.dirname(process.execPath), "..");
+  if (!fs.existsSync(path.join(nodedir, "include", "node", "node_api.h"))) return fail(`no Node headers under ${nodedir}/include/node`);
+  const gyp = nodeGyp();
+  if (!gyp) return fail("node-gyp (bundled with npm) not found");
+  say(`tfjs-node ${TFJS_NODE_VERSION} (offline build against the tensorflow-cpu wheel's libtensorflow)…`);
+  const t0 = Date.now();
+
+  // 1. libtensorflow and its C headers, from the wheel (the wheel itself is ~270 MB; kept for reruns).
+  const wheelDir = path.join(TFJS_DIR, "wheel");
+  let wheel = fs.existsSync(wheelDir) && fs.readdirSync(wheelDir).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f));
+  if (!wheel) {
+    const r = sh(python, ["-m", "pip", "download", "--disable-pip-version-check", "-q", "--retries", "0", "--timeout", "5", "--no-deps", "--only-binary=:all:", "-d", wheelDir, "tensorflow-cpu"]);
+    if (!ok(r)) return fail(`pip download tensorflow-cpu failed: ${why(r)}`);
+    wheel = fs.readdirSync(wheelDir).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f));
+    if (!wheel) return fail("pip downloaded no tensorflow-cpu wheel");
+  }
+  const tree = path.join(TFJS_DIR, "tree");
+  fs.rmSync(tree, { recursive: true, force: true });
+  fs.mkdirSync(tree, { recursive: true });
+  const unpacked = path.join(tree, "wheel");
+  const extract = `import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1]); want = re.compile(sys.argv[3])
+z.extractall(sys.argv[2], [n for n in z.namelist() if want.match(n)])`;
+  let r = sh(python, ["-c", extract, path.join(wheelDir, wheel), unpacked, WHEEL_MEMBERS.source]);
+  if (!ok(r)) return fail(`could not unpack ${wheel}: ${why(r)}`);
+
+  // 2. The package and its JS dependencies, scripts off (the install script would download).
+  fs.writeFileSync(path.join(tree, "package.json"), JSON.stringify({ name: "tfjs-node-offline-build", private: true }) + "\n");
+  r = sh("npm", ["install", "--prefix", tree, "--no-save", "--no-package-lock", "--ignore-scripts", "--no-audit", "--no-fund", `@tensorflow/tfjs-node@${TFJS_NODE_VERSION}`]);
+  if (!ok(r)) return fail(`npm could not fetch @tensorflow/tfjs-node@${TFJS_NODE_VERSION}: ${why(r)}`);
+  const pkg = path.join(tree, "node_modules", "@tensorflow", "tfjs-node");
+
+  // 3. deps/ as its install script would leave it; the addon's RUNPATH is $ORIGIN/../../deps/lib.
+  const lib = path.join(pkg, "deps", "lib");
+  fs.mkdirSync(lib, { recursive: true });
+  fs.renameSync(path.join(unpacked, "tensorflow", "include"), path.join(pkg, "deps", "include"));
+  for (const so of ["libtensorflow_cc.so.2", "libtensorflow_framework.so.2"]) fs.renameSync(path.join(unpacked, "tensorflow", so), path.join(lib, so));
+  fs.symlinkSync("libtensorflow_cc.so.2", path.join(lib, "libtensorflow.so")); // the C API lives in _cc
+  fs.symlinkSync("libtensorflow_framework.so.2", path.join(lib, "libtensorflow_framework.so"));
+  fs.rmSync(unpacked, { recursive: true, force: true });
+
+  // 4. The addon, for N-API 8 (what its package.json's binary section resolves to on Node ≥ 20).
+  r = sh(process.execPath, [gyp, "rebuild", `--nodedir=${nodedir}`, "-j", "2", "--module_name=tfjs_binding", `--module_path=${path.dirname(addon.replace(TFJS_PKG, pkg))}`, "--napi_build_version=8"], { cwd: pkg, stdio: quiet ? "pipe" : "inherit" });
+  if (!ok(r)) return fail(`node-gyp could not build the addon: ${why(r)}`);
+  fs.rmSync(path.join(pkg, "build"), { recursive: true, force: true });
+
+  // 5. One tfjs: drop the tree's own @tensorflow/* so tfjs-node finds the project's, then swap in.
+  const scope = path.join(tree, "node_modules", "@tensorflow");
+  for (const d of fs.readdirSync(scope)) if (d !== "tfjs-node") fs.rmSync(path.join(scope, d), { recursive: true, force: true });
+  fs.rmSync(path.join(TFJS_DIR, "node_modules"), { recursive: true, force: true });
+  fs.renameSync(path.join(tree, "node_modules"), path.join(TFJS_DIR, "node_modules"));
+  fs.rmSync(tree, { recursive: true, force: true });
+
+  // 6. Proof: the library picks it when forced.
+  const probe = `require(${JSON.stringify(path.join(ROOT, "dist", "src", "index.js"))}).ready().then(b => console.log(b.name), e => { console.log(e.message); process.exit(3); })`;
+  r = spawnSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ACTIVATION_LAB_BACKEND: "tensorflow", ACTIVATION_LAB_QUIET: "1" } });
+  if (!ok(r) || r.stdout.trim() !== "tensorflow") return fail(`built, but the library cannot start it: ${(r.stdout + r.stderr).trim().split("\n").pop()}`);
+  writeStamp(name, inputs);
+  say(`tfjs-node ready (${((Date.now() - t0) / 1000).toFixed(1)} s); the chain now prefers it to wasm`);
+  return 0;
+}
+
+if (args.has("--with-tfjs-node")) setUpTfjsNode();

@@ -103,6 +103,31 @@ describe("webgpu on lavapipe (software Vulkan)", () => {
     assert.equal(allowed.forced, false);
   });
 
+  test("synchronous reads: a clear error on webgpu, and withSyncReads computes on a CPU-side backend and comes back", (t) => {
+    if (!needsLavapipe(t)) return;
+    const script = `
+      const al = require(${JSON.stringify(path.join(DIST, "src", "index.js"))});
+      const { withSyncReads } = require(${JSON.stringify(path.join(DIST, "src", "backend.js"))});
+      al.ready().then(async () => {
+        const y = al.tf.relu(al.tf.tensor1d([-1, 2]));
+        let error = "";
+        try { y.dataSync(); } catch (e) { error = e.message; }
+        const asyncValues = Array.from(await y.data());
+        y.dispose();
+        const before = al.tf.memory().numTensors;
+        const table = withSyncReads(() => al.properties(["gelu"]));
+        console.log(JSON.stringify({ error, asyncValues, after: al.tf.getBackend(), leaked: al.tf.memory().numTensors - before, gelu: table[0] }));
+      });`;
+    const r = spawnSync(process.execPath, ["-e", script], { env: childEnv({ ACTIVATION_LAB_BACKEND: "webgpu" }), encoding: "utf8", timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split("\n").pop() as string);
+    assert.match(out.error, /cannot read GPU results synchronously in Node: use `await tensor.data\(\)`/);
+    assert.deepEqual(out.asyncValues, [0, 2]);
+    assert.equal(out.after, "webgpu");
+    assert.equal(out.leaked, 0);
+    assert.equal(out.gelu.monotonic, false);
+  });
+
   test("the numerics suite runs on webgpu and passes (not skipped)", { timeout: 300_000 }, (t) => {
     if (!needsLavapipe(t)) return;
     const suiteFile = path.join(DIST, "src", "activations", "numerics.test.js");
