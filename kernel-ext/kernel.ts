@@ -86,11 +86,23 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     await super.init();
     setCommManager(this.comms);
     serveWidgetControl(this.comms);
+    this.serveTslabDisplay();
     setOutputChannel(this);
     this.redirectStreams();
     process.on("SIGINT", () => this.interrupt());
     // Heavy start-up work waits until the front end has its kernel_info_reply (or 1 s).
     setTimeout(() => this.warm(), 1000).unref();
+  }
+
+  /** tslab's own `display.html(...)` API (import * as tslab from "tslab") publishes through us. */
+  private serveTslabDisplay(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tslabJupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+    tslabJupyter.lastWriteDisplayData = (data: Record<string, unknown>, update: boolean): void => {
+      const transient = (data.transient ?? {}) as { display_id?: string };
+      if (update && !transient.display_id) return;
+      this.publish(update ? "update_display_data" : "display_data", { data: data.data, metadata: data.metadata ?? {}, transient });
+    };
   }
 
   private warm(): void {

@@ -61,6 +61,11 @@ class ActivationLabConformance(jupyter_kernel_test.KernelTests):
             "mime": "application/vnd.vegalite.v5+json",
         },
         {
+            # tslab's own display API keeps working.
+            "code": 'import * as tslab from "tslab"; tslab.display.markdown("**md**")',
+            "mime": "text/markdown",
+        },
+        {
             # A bundle that arrives asynchronously, as vega's SVG rendering does.
             "code": 'import { display } from "activation-lab/kernel"; '
             f'display({{ [{DISPLAY}]: async () => ({{ "image/svg+xml": "<svg></svg>" }}) }})',
