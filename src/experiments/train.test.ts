@@ -121,6 +121,7 @@ test("optimizers: SGD steps by lr·g; Adam's first step is lr·sign(g)", () => {
   const sgd = new Optimizer("sgd", 0.1);
   const [s] = sgd.apply([p], [g]);
   assert.deepEqual(Array.from(s.dataSync()).map((v) => +v.toFixed(6)), [0.95, -1.6, 2.9999]);
+  sgd.dispose();
   const adam = new Optimizer("adam", 0.1);
   const [a] = adam.apply([p], [g]);
   // m̂ = g and v̂ = g² after one step, so the update is g/(|g| + ε) ≈ sign(g).
