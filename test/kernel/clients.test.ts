@@ -44,3 +44,7 @@ test("failing cells, interrupts, malformed comms and 1,000 widget round trips le
 test("a widget notebook executed with nbclient saves counts and renderable widget state", { timeout: 300_000 }, async () => {
   await suite("test_nbclient", 6);
 });
+
+test("behind jupyter_server: start by name, run over the WebSocket, interrupt and restart over REST", { timeout: 300_000 }, async () => {
+  await suite("test_server", 1);
+});
