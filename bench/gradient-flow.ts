@@ -8,6 +8,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { tf, type Tensor } from "../src/tf";
 import { availableBackends, useBackend, type BackendName } from "../src/backend";
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
   else rows.push([`PyTorch ${torch.torch} CPU`, torch.total_ms, `${torch.threads} thread(s)`]);
   const base = typeof torch === "string" ? undefined : torch.total_ms;
   console.log(`gradientFlow: ${ACTIVATIONS.length} activations × depth ${SHAPE.depth} × width ${SHAPE.width} × batch ${SHAPE.batch}, median of ${REPEATS}`);
+  // Other work on the machine slows both sides; the ratios hold up better than the absolute times.
+  console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((v) => v.toFixed(1)).join(" / ")}`);
   const header = ["run", "ms", "× PyTorch", "note"];
   const body = rows.map(([name, ms, note]) => [name, ms.toFixed(0), base ? (ms / base).toFixed(2) : "—", note]);
   const widths = header.map((_, c) => Math.max(header[c].length, ...body.map((r) => r[c].length)));
