@@ -58,11 +58,13 @@ function vendoredTfjsNode(): string {
 /** Tries one backend; `forced` when asked for by name (a software WebGPU adapter then counts). */
 type Attempt = (info: Partial<BackendInfo>, forced: boolean) => Promise<boolean>;
 
-/** Loads an optional package, or returns undefined when it is not installed or fails to load. */
-function tryRequire(id: string): { ok: true; mod: unknown } | { ok: false; reason: string } {
+/**
+ * Loads an optional package, or says why not. Callers pass `() => require("literal")` so a
+ * bundler (the device check's) sees which packages to include and keeps them lazy.
+ */
+function tryRequire(id: string, load: () => unknown): { ok: true; mod: unknown } | { ok: false; reason: string } {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return { ok: true, mod: require(id) };
+    return { ok: true, mod: load() };
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
     return { ok: false, reason: /Cannot find module/.test(msg) ? `${id} is not installed` : msg };
@@ -72,7 +74,7 @@ function tryRequire(id: string): { ok: true; mod: unknown } | { ok: false; reaso
 const attempts: Record<string, Attempt> = {
   async "tensorflow-gpu"(info) {
     if (!hasCudaGpu()) throw new Error("no CUDA GPU found");
-    const r = tryRequire("@tensorflow/tfjs-node-gpu");
+    const r = tryRequire("@tensorflow/tfjs-node-gpu", () => require("@tensorflow/tfjs-node-gpu"));
     if (!r.ok) throw new Error(r.reason);
     if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node-gpu failed to initialise");
     info.gpu = true;
@@ -87,11 +89,11 @@ const attempts: Record<string, Attempt> = {
     return true;
   },
   async tensorflow(info) {
-    let r = tryRequire("@tensorflow/tfjs-node");
+    let r = tryRequire("@tensorflow/tfjs-node", () => require("@tensorflow/tfjs-node"));
     if (!r.ok && /not installed/.test(r.reason) && fs.existsSync(vendoredTfjsNode())) {
       // Built offline by `npm run setup -- --with-tfjs-node`, beside (not inside) node_modules;
       // it resolves @tensorflow/tfjs from the project, so it registers with the same engine.
-      r = tryRequire(vendoredTfjsNode());
+      r = tryRequire(vendoredTfjsNode(), () => require(vendoredTfjsNode()));
     }
     if (!r.ok) throw new Error(r.reason);
     if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node failed to initialise");
@@ -101,7 +103,7 @@ const attempts: Record<string, Attempt> = {
     return true;
   },
   async wasm(info) {
-    const r = tryRequire("@tensorflow/tfjs-backend-wasm");
+    const r = tryRequire("@tensorflow/tfjs-backend-wasm", () => require("@tensorflow/tfjs-backend-wasm"));
     if (!r.ok) throw new Error(r.reason);
     if (!(await tf.setBackend("wasm"))) throw new Error("the wasm backend failed to initialise");
     info.gpu = false;
