@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   // gradientFlow's "auto" init measures each activation once (cached); do it here, on the
   // default backend, so no backend's timing carries it.
   const flowRuns = FLOW_ACTIVATIONS.map((n) => [n, recommendedInit(activation(n))]);
-  for (const b of await availableBackends()) {
+  // BENCH_BACKENDS=webgpu,wasm limits the run (the device check skips the slow pure-JS cpu).
+  const only = process.env.BENCH_BACKENDS?.split(",").map((v) => v.trim());
+  for (const b of (await availableBackends()).filter((name) => !only || only.includes(name))) {
     const info = await useBackend(b);
     const software = b === "webgpu" && !info.gpu;
     const col: Column = { backend: b, label: software ? "webgpu (software)" : b, device: info.device ?? "", gpu: info.gpu, act: {} };
