@@ -103,7 +103,12 @@ test("interact abbreviations become the controls ipywidgets would make", () => {
 
 test("interactive re-runs the function on every change with the current values", async () => {
   const calls: unknown[] = [];
-  const box = interactive((v: { k: number; act: string; note: string }) => (calls.push({ ...v }), v.k * 2), { k: [1, 5], act: ["relu", "gelu"], note: "fixed" });
+  // No annotation: the argument's types follow from the specs (compile-time check).
+  const box = interactive(({ k, act, note }) => {
+    const typed: { k: number; act: string; note: string } = { k, act, note };
+    calls.push(typed);
+    return k * 2;
+  }, { k: [1, 5], act: ["relu", "gelu"], note: "fixed" });
   await withParent({ msg_id: "cell" } as Header, () => box.update());
   const k = box.controls.k as unknown as IntSlider;
   await withParent({ msg_id: "slider-move" } as Header, () => fromFrontEnd(k, { method: "update", state: { value: 4 } }));

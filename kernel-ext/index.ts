@@ -27,7 +27,7 @@ export {
 } from "./controls";
 export type { SliderOptions, ProgressOptions, ValueListener } from "./controls";
 export { interact, interactive, Interactive, InteractHandle, controlFor } from "./interact";
-export type { ControlSpec } from "./interact";
+export type { ControlSpec, InteractValues, ValueOfSpec } from "./interact";
 export { Comm, CommManager, commManager, commErrors } from "./comm";
 export type { CommMessage, CommTargetHandler } from "./comm";
 export { WidgetProgress } from "./host";

@@ -19,6 +19,20 @@ function isValueControl(x: unknown): x is ValueControl {
   return x instanceof Widget && "value" in x && typeof (x as { onChange?: unknown }).onChange === "function";
 }
 
+/** The value an abbreviation's control produces: what `fn` receives for it. */
+export type ValueOfSpec<S> = S extends { value: infer T }
+  ? T
+  : S extends boolean
+    ? boolean
+    : S extends number | readonly number[]
+      ? number
+      : S extends string | readonly string[]
+        ? string
+        : unknown;
+
+/** The argument `fn` receives for a set of control specs. */
+export type InteractValues<C> = { [K in keyof C]: ValueOfSpec<C[K]> };
+
 /** The control for one abbreviation, or undefined for a fixed value. */
 export function controlFor(name: string, spec: ControlSpec): ValueControl | undefined {
   if (isValueControl(spec)) return spec;
@@ -91,7 +105,7 @@ export class Interactive<V extends Record<string, unknown>> extends VBox {
 }
 
 /** Builds the controls and output for `fn` without displaying them (compose or display later). */
-export function interactive<V extends Record<string, unknown>>(fn: (values: V) => unknown, controls: { [K in keyof V]: ControlSpec }): Interactive<V> {
+export function interactive<C extends Record<string, ControlSpec>>(fn: (values: InteractValues<C>) => unknown, controls: C): Interactive<InteractValues<C>> {
   if (typeof fn !== "function") throw new Error("interact: the first argument must be a function");
   if (typeof controls !== "object" || controls === null) throw new Error("interact: controls must be an object {name: spec}");
   const made: Record<string, ValueControl> = {};
@@ -101,7 +115,7 @@ export function interactive<V extends Record<string, unknown>>(fn: (values: V) =
     if (control) made[name] = control;
     else fixed[name] = spec;
   }
-  const box = new Interactive(fn, made, fixed, new Output());
+  const box = new Interactive<InteractValues<C>>(fn, made, fixed, new Output());
   for (const control of Object.values(made)) control.onChange(() => box.update());
   return box;
 }
@@ -119,7 +133,7 @@ export class InteractHandle<V extends Record<string, unknown>> extends DisplayHa
 }
 
 /** Shows controls for `fn`'s arguments and runs it now and after every change. */
-export function interact<V extends Record<string, unknown>>(fn: (values: V) => unknown, controls: { [K in keyof V]: ControlSpec }): InteractHandle<V> {
+export function interact<C extends Record<string, ControlSpec>>(fn: (values: InteractValues<C>) => unknown, controls: C): InteractHandle<InteractValues<C>> {
   const box = interactive(fn, controls);
   const handle = display(box);
   return new InteractHandle(handle.displayId, box, box.update());
