@@ -20,6 +20,18 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/**
+ * Keeps key presses on our controls away from JupyterLab's notebook shortcuts. In command
+ * mode the notebook treats keys on non-text controls as its own (arrows move between
+ * cells, Enter edits a cell) and cancels them, so a focused slider would not move.
+ */
+export function isolateKeys(root: HTMLElement): void {
+  root.addEventListener("keydown", (event) => {
+    const target = event.target as HTMLElement | null;
+    if (target && /^(INPUT|SELECT|BUTTON|TEXTAREA)$/.test(target.tagName)) event.stopPropagation();
+  });
+}
+
 /** Picks a slider step of about 1/200 of the range, rounded to 1, 2 or 5 × 10^k. */
 export function niceStep(lo: number, hi: number): number {
   const raw = Math.abs(hi - lo) / 200;
@@ -98,7 +110,7 @@ export interface NumberOptions {
   onChange: (value: number) => void;
 }
 
-export function numberControl(opts: NumberOptions): { root: HTMLElement; input: HTMLInputElement } {
+export function numberControl(opts: NumberOptions): { root: HTMLElement; input: HTMLInputElement; setValue(value: number): void } {
   const id = uniqueId("number");
   const root = element("div", "al-control al-number");
   const label = element("label", "al-label", opts.label);
@@ -109,10 +121,27 @@ export function numberControl(opts: NumberOptions): { root: HTMLElement; input: 
   input.value = String(opts.value);
   if (opts.step !== undefined) input.step = String(opts.step);
   if (opts.min !== undefined) input.min = String(opts.min);
-  // `change` fires on Enter or leaving the field, so half-typed numbers are not sent.
-  input.addEventListener("change", () => opts.onChange(input.valueAsNumber));
+  // Sent when committed (Enter or leaving the field), so half-typed numbers are not sent;
+  // Enter is handled here too because a number field does not always fire `change` on it.
+  let committed = input.value;
+  const commit = () => {
+    if (input.value === committed) return;
+    committed = input.value;
+    opts.onChange(input.valueAsNumber);
+  };
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") commit();
+  });
   root.append(label, input);
-  return { root, input };
+  return {
+    root,
+    input,
+    setValue(value: number) {
+      input.value = String(value);
+      committed = input.value;
+    },
+  };
 }
 
 export function checkboxControl(label: string, checked: boolean, onChange: (checked: boolean) => void): { root: HTMLElement; input: HTMLInputElement } {

@@ -6,7 +6,7 @@
 import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widgets/base";
 import { toFloat32 } from "./buffers";
 import { ChartHost, type ChartElement } from "./chart-host";
-import { checkboxControl, element, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
+import { checkboxControl, element, isolateKeys, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
 import { CURVES_DATA, DERIVATIVE_SIGNAL, HOVER_DATA, curveRows, explorerSpec, hoverRows, type CurveData } from "./explorer-chart";
 import { seriesColour } from "./palette";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
@@ -38,6 +38,14 @@ function decodeCurves(value: unknown): CurveData | null {
   };
 }
 
+function encodeCurves(value: CurveData | null): unknown {
+  if (!value) return null;
+  return {
+    x: new Float32Array(value.x),
+    series: value.series.map((s) => ({ name: s.name, label: s.label, y: new Float32Array(s.y), dy: new Float32Array(s.dy) })),
+  };
+}
+
 export class ActivationExplorerModel extends DOMWidgetModel {
   override defaults() {
     return {
@@ -63,8 +71,10 @@ export class ActivationExplorerModel extends DOMWidgetModel {
 
   static override serializers: ISerializers = {
     ...DOMWidgetModel.serializers,
-    // Decoding is the only work done on arrival; the kernel never needs the curves back.
-    curves: { deserialize: decodeCurves, serialize: () => null },
+    // Decoding is the only work done on arrival. Serialising happens only when the notebook
+    // saves widget state: fresh copies, because the widget manager stores a typed array's
+    // whole underlying buffer, which for received data is the entire websocket message.
+    curves: { deserialize: decodeCurves, serialize: encodeCurves },
   };
 }
 
@@ -73,9 +83,9 @@ export class ActivationExplorerView extends DOMWidgetView {
   private seriesList!: HTMLElement;
   private errorBox!: HTMLElement;
   private status!: HTMLElement;
-  private fromInput!: HTMLInputElement;
-  private toInput!: HTMLInputElement;
-  private pointsInput!: HTMLInputElement;
+  private fromControl!: ReturnType<typeof numberControl>;
+  private toControl!: ReturnType<typeof numberControl>;
+  private pointsControl!: ReturnType<typeof numberControl>;
   private derivativeInput!: HTMLInputElement;
   private addSelect!: HTMLSelectElement;
   /** Sliders by "activation/param", so parameter echoes update thumbs without rebuilding. */
@@ -85,29 +95,30 @@ export class ActivationExplorerView extends DOMWidgetView {
 
   override render(): void {
     this.el.classList.add("al-widget", "al-explorer");
+    isolateKeys(this.el);
     this.seriesList = element("div", "al-series-list");
     this.seriesList.setAttribute("role", "group");
     this.seriesList.setAttribute("aria-label", "activations and their parameters");
 
     const toolbar = element("div", "al-toolbar");
     const [from, to] = this.model.get("x_range") as [number, number];
-    this.fromInput = numberControl({ label: "x from", value: from, step: 0.5, onChange: (v) => this.setRange(0, v) }).input;
-    this.toInput = numberControl({ label: "x to", value: to, step: 0.5, onChange: (v) => this.setRange(1, v) }).input;
-    this.pointsInput = numberControl({
+    this.fromControl = numberControl({ label: "x from", value: from, step: 0.5, onChange: (v) => this.setRange(0, v) });
+    this.toControl = numberControl({ label: "x to", value: to, step: 0.5, onChange: (v) => this.setRange(1, v) });
+    this.pointsControl = numberControl({
       label: "points",
       value: this.model.get("points"),
       step: 100,
       min: 2,
       onChange: (v) => this.save("points", v),
-    }).input;
+    });
     this.derivativeInput = checkboxControl("show f′(x)", this.model.get("show_derivative"), (v) => this.save("show_derivative", v)).input;
     const add = selectControl("add", [], "", (name) => this.addActivation(name), "activation…");
     this.addSelect = add.select;
     toolbar.append(
       add.root,
-      this.fromInput.parentElement!,
-      this.toInput.parentElement!,
-      this.pointsInput.parentElement!,
+      this.fromControl.root,
+      this.toControl.root,
+      this.pointsControl.root,
       this.derivativeInput.parentElement!,
     );
 
@@ -239,9 +250,12 @@ export class ActivationExplorerView extends DOMWidgetView {
   private syncToolbar(): void {
     const [from, to] = this.model.get("x_range") as [number, number];
     // Leave a field alone while the user is typing in it.
-    if (document.activeElement !== this.fromInput) this.fromInput.value = String(from);
-    if (document.activeElement !== this.toInput) this.toInput.value = String(to);
-    if (document.activeElement !== this.pointsInput) this.pointsInput.value = String(this.model.get("points"));
+    const sync = (control: ReturnType<typeof numberControl>, value: number) => {
+      if (document.activeElement !== control.input) control.setValue(value);
+    };
+    sync(this.fromControl, from);
+    sync(this.toControl, to);
+    sync(this.pointsControl, this.model.get("points"));
     this.derivativeInput.checked = this.model.get("show_derivative");
   }
 
@@ -258,6 +272,8 @@ export class ActivationExplorerView extends DOMWidgetView {
   }
 
   private async drawCurves(): Promise<void> {
+    // When new curves reached the view (the latency benchmark splits round trip and redraw).
+    this.el.dataset.curvesReceivedAt = String(performance.now());
     const curves = this.model.get("curves") as CurveData | null;
     if (!curves || curves.series.length === 0) return;
     const names = curves.series.map((s) => s.name);

@@ -1,0 +1,299 @@
+/**
+ * The widgets in a real JupyterLab, in a real browser: run a notebook, see both widgets, move
+ * sliders with real keyboard and mouse input, pick activations, switch histogram layers, read
+ * what the live vega views hold, screenshot light and dark themes, save, reopen without a
+ * kernel, and export to HTML. Skips (with the reason) only outside CI when chromium or the
+ * venv is missing.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { browserSkipReason, REPO_ROOT, startLab, VENV, type Lab } from "./lab";
+import { ARTIFACTS, chartData, chartRevision, command, launchBrowser, openNotebook, screenshotOutput, waitForKernelIdle, waitForRevisionAbove, type Browser } from "./page";
+
+/**
+ * Code passed to page.evaluate runs in the browser; the project compiles without the DOM
+ * library (it is a Node project), so the few browser globals used there are declared here,
+ * for this file only.
+ */
+declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type HTMLElement = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type HTMLInputElement = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+
+const NOTEBOOK = path.join(REPO_ROOT, "test", "browser", "fixtures", "widgets.ipynb");
+const EXPLORER = ".al-explorer";
+const HISTOGRAMS = ".al-histograms";
+const skip = browserSkipReason();
+
+interface CurveRow {
+  series: string;
+  kind: string;
+  x: number;
+  v: number | null;
+}
+interface BinRow {
+  activation: string;
+  x0: number;
+  x1: number;
+  count: number;
+}
+
+/** f(x) of one series at the grid point nearest to x, from the live view's data. */
+function valueAt(rows: CurveRow[], series: string, x: number): number {
+  let best: CurveRow | undefined;
+  for (const r of rows) {
+    if (r.series !== series || r.kind !== "f(x)") continue;
+    if (!best || Math.abs(r.x - x) < Math.abs(best.x - x)) best = r;
+  }
+  assert.ok(best && best.v !== null, `no f(x) of ${series} near ${x}`);
+  return best.v as number;
+}
+
+/** Polls `probe` until it returns true (or fails with the last reason). */
+async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+const phi = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
+/** Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), enough for float32 comparisons. */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t) => {
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  // Every server and browser started here, so a failing step cannot leave one running.
+  const labs: Lab[] = [];
+  const browsers: Browser[] = [];
+  const newLab = async (options: Parameters<typeof startLab>[0]) => {
+    const started = await startLab(options);
+    labs.push(started);
+    return started;
+  };
+  const newBrowser = async () => {
+    const launched = await launchBrowser();
+    browsers.push(launched);
+    return launched;
+  };
+  try {
+    const lab = await newLab({
+      notebooks: [NOTEBOOK],
+      // Save widget state into the notebook, so it can be shown again without a kernel.
+      settings: { "@jupyter-widgets/jupyterlab-manager:plugin": { saveState: true } },
+    });
+    const browser = await newBrowser();
+    const page = browser.page;
+    await openNotebook(page, lab, "widgets.ipynb");
+    await waitForKernelIdle(page);
+    await command(page, "notebook:run-all-cells");
+    await waitForRevisionAbove(page, EXPLORER, 0, 90_000);
+    await waitForRevisionAbove(page, HISTOGRAMS, 0, 30_000);
+
+    await t.test("the explorer draws the kernel's float32 curves", async () => {
+      const rows = await chartData<CurveRow>(page, EXPLORER, "curves");
+      assert.equal(rows.length, 4 * 1201 * 2, "4 activations × 1201 points × (f, f′)");
+      assert.deepEqual([...new Set(rows.map((r) => r.series))], ["relu", "leaky_relu", "elu", "swish"]);
+      assert.ok(Math.abs(valueAt(rows, "relu", 2) - 2) < 1e-6);
+      assert.ok(Math.abs(valueAt(rows, "elu", -1) - (Math.exp(-1) - 1)) < 1e-6);
+      // One labelled slider per parameter of every shown activation.
+      const sliders = await page.locator(`${EXPLORER} input[type=range]`).evaluateAll((els) =>
+        els.map((e) => `${(e as HTMLInputElement).dataset.activation}.${(e as HTMLInputElement).dataset.param}:${document.querySelector(`label[for="${e.id}"]`)?.textContent}`),
+      );
+      assert.deepEqual(sliders, ["leaky_relu.alpha:alpha", "elu.alpha:alpha", "swish.beta:beta"]);
+      await screenshotOutput(page, EXPLORER, "explorer-light");
+    });
+
+    await t.test("arrow keys on a focused parameter slider change the chart's data", async () => {
+      const slider = page.locator(`${EXPLORER} input[data-activation="leaky_relu"][data-param="alpha"]`);
+      await slider.focus();
+      const before = await chartRevision(page, EXPLORER);
+      for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+      const alpha = Number(await slider.inputValue());
+      assert.ok(alpha > 0.01, `five presses moved alpha above its default (now ${alpha})`);
+      await eventually("leaky_relu(-6) = -6·alpha in the chart", async () => {
+        const rows = await chartData<CurveRow>(page, EXPLORER, "curves");
+        return Math.abs(valueAt(rows, "leaky_relu", -6) - -6 * alpha) < 1e-5;
+      });
+      assert.ok((await chartRevision(page, EXPLORER)) > before, "the existing view re-rendered");
+      assert.equal(await page.locator(`${EXPLORER} .vega-embed`).count(), 1, "updated in place, not embedded again");
+    });
+
+    await t.test("a mouse click on a slider's track sets that value", async () => {
+      const slider = page.locator(`${EXPLORER} input[data-activation="elu"][data-param="alpha"]`);
+      const box = (await slider.boundingBox())!;
+      await page.mouse.click(box.x + box.width * 0.8, box.y + box.height / 2);
+      const alpha = Number(await slider.inputValue());
+      assert.notEqual(alpha, 1, "the click moved alpha off its default");
+      await eventually("elu(-2) = alpha(e^-2 − 1) in the chart", async () => {
+        const rows = await chartData<CurveRow>(page, EXPLORER, "curves");
+        return Math.abs(valueAt(rows, "elu", -2) - alpha * (Math.exp(-2) - 1)) < 1e-5;
+      });
+    });
+
+    await t.test("picking another activation swaps its curve and sliders", async () => {
+      await page.locator(`${EXPLORER} select.al-picker`).nth(3).selectOption("gelu");
+      await eventually("gelu replaces swish", async () => {
+        const names = new Set((await chartData<CurveRow>(page, EXPLORER, "curves")).map((r) => r.series));
+        return names.has("gelu") && !names.has("swish");
+      });
+      const rows = await chartData<CurveRow>(page, EXPLORER, "curves");
+      assert.ok(Math.abs(valueAt(rows, "gelu", 1) - phi(1)) < 1e-5, "gelu(1) = Φ(1)");
+      assert.equal(await page.locator(`${EXPLORER} input[data-activation="swish"]`).count(), 0);
+      const addable = await page.locator(`${EXPLORER} .al-toolbar select option`).allTextContents();
+      assert.ok(addable.includes("softplus") && addable.includes("swish") && !addable.includes("gelu"), "the add menu lists the activations not shown");
+    });
+
+    await t.test("the derivative toggle hides f′ in the live view", async () => {
+      await page.getByLabel("show f′(x)").click();
+      await eventually("the signal off", async () =>
+        page.evaluate((sel) => (document.querySelector(`${sel} .al-chart`) as unknown as { vegaView: { signal(n: string): unknown } }).vegaView.signal("showDerivative") === false, EXPLORER),
+      );
+      await screenshotOutput(page, EXPLORER, "explorer-no-derivative-light");
+      await page.getByLabel("show f′(x)").click();
+    });
+
+    await t.test("a bad range shows the kernel's error inline and keeps the last chart", async () => {
+      const before = await chartData<CurveRow>(page, EXPLORER, "curves");
+      const from = page.getByLabel("x from");
+      await from.fill("10");
+      await from.press("Enter");
+      const error = page.locator(`${EXPLORER} .al-error`);
+      await error.waitFor({ state: "visible" });
+      assert.match((await error.textContent()) ?? "", /from \(10\) must be less than to \(6\)/);
+      assert.deepEqual(await chartData<CurveRow>(page, EXPLORER, "curves"), before, "the chart kept its data");
+      await screenshotOutput(page, EXPLORER, "explorer-error-light");
+      await from.fill("-3");
+      await from.press("Enter");
+      await error.waitFor({ state: "hidden" });
+      await eventually("the grid to start at -3", async () => (await chartData<CurveRow>(page, EXPLORER, "curves"))[0].x === -3);
+    });
+
+    await t.test("the histogram layer slider and activation checkboxes change the bars and the table", async () => {
+      // The fixture's layer l of activation k spans ±3·(k+1)·2^-(l-1).
+      const maxEdge = async (activation: string) =>
+        Math.max(...(await chartData<BinRow>(page, HISTOGRAMS, "bins")).filter((r) => r.activation === activation).map((r) => r.x1));
+      assert.equal(await maxEdge("sigmoid"), 3);
+      await screenshotOutput(page, HISTOGRAMS, "histograms-light");
+      const layer = page.locator(`${HISTOGRAMS} input[type=range]`).first();
+      await layer.focus();
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      await eventually("layer 3's bars", async () => (await maxEdge("sigmoid")) === 0.75);
+      assert.equal(await maxEdge("selu"), 3 * 3 * 0.25);
+      const cells = await page.locator(`${HISTOGRAMS} table.al-stats tbody tr`).evaluateAll((rows) =>
+        rows.map((r) => Array.from((r as HTMLElement).children, (c) => (c as HTMLElement).textContent)),
+      );
+      assert.deepEqual(cells.map((r) => r[0]), ["sigmoid", "relu", "selu"]);
+      // The table's count is the bars' total (the fixture has no NaN or ±Inf).
+      const bars = await chartData<BinRow>(page, HISTOGRAMS, "bins");
+      const total = bars.filter((r) => r.activation === "sigmoid").reduce((a, r) => a + r.count, 0);
+      assert.equal(Number(cells[0][1]), total);
+      assert.equal(Number(cells[0][3]), 0.75, "max of layer 3");
+      await page.locator(HISTOGRAMS).getByLabel("relu").uncheck();
+      await eventually("relu gone from the bars", async () => !(await chartData<BinRow>(page, HISTOGRAMS, "bins")).some((r) => r.activation === "relu"));
+      assert.equal(await page.locator(`${HISTOGRAMS} table.al-stats tbody tr`).count(), 2);
+      const revision = await chartRevision(page, HISTOGRAMS);
+      await page.locator(HISTOGRAMS).getByLabel("log scale").check();
+      await waitForRevisionAbove(page, HISTOGRAMS, revision);
+      await screenshotOutput(page, HISTOGRAMS, "histograms-layer3-log-light");
+    });
+
+    await t.test("the dark theme re-themes both charts", async () => {
+      const explorerRev = await chartRevision(page, EXPLORER);
+      const histRev = await chartRevision(page, HISTOGRAMS);
+      await command(page, "apputils:change-theme", { theme: "JupyterLab Dark" });
+      await page.waitForFunction(() => document.body.dataset.jpThemeLight === "false");
+      await waitForRevisionAbove(page, EXPLORER, explorerRev);
+      await waitForRevisionAbove(page, HISTOGRAMS, histRev);
+      await screenshotOutput(page, EXPLORER, "explorer-dark");
+      await screenshotOutput(page, HISTOGRAMS, "histograms-dark");
+      await command(page, "apputils:change-theme", { theme: "JupyterLab Light" });
+    });
+
+    const widgetErrors = browser.consoleErrors.filter((e) => /activation-lab|Failed to create view|Could not create a view/i.test(e));
+    assert.deepEqual(widgetErrors, [], "no widget errors in the browser console");
+
+    await command(page, "docmanager:save");
+    await eventually("the notebook saved with widget state", async () => {
+      const saved = JSON.parse(fs.readFileSync(path.join(lab.root, "widgets.ipynb"), "utf8"));
+      return JSON.stringify(saved.metadata?.widgets ?? {}).includes("ActivationExplorerModel");
+    });
+    await browser.close();
+    await lab.stop();
+    const stateDir = lab.stateDir;
+
+    await t.test("jupyter nbconvert --to html shows both charts as SVG", () => {
+      const saved = path.join(stateDir, "root", "widgets.ipynb");
+      const html = path.join(ARTIFACTS, "widgets.html");
+      // Saved widget state makes nbconvert pick the live widget, which needs an online widget
+      // manager; clearing notebook metadata exports the static charts instead.
+      execFileSync(path.join(VENV, "bin", "jupyter"), ["nbconvert", "--to", "html", "--ClearMetadataPreprocessor.enabled=True", "--output", html, saved], { stdio: "pipe" });
+      const text = fs.readFileSync(html, "utf8");
+      const svgs = [...text.matchAll(/<img[^>]*src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], "base64").toString("utf8"));
+      assert.equal(svgs.length, 2, "one chart per widget");
+      for (const svg of svgs) assert.match(svg, /^<svg[\s\S]*<path[\s\S]*<\/svg>$/);
+      assert.match(svgs[0], /leaky_relu/);
+      assert.match(text, /<th>% zeros<\/th>/);
+    });
+
+    await t.test("reopened elsewhere without a kernel, the static fallback chart shows", async () => {
+      // A fresh Jupyter data dir: the notebook is untrusted there, as one received from
+      // someone else; with no kernel JupyterLab draws the outputs' own vega-lite v5 charts.
+      const lab2 = await newLab({ notebooks: [path.join(stateDir, "root", "widgets.ipynb")], allowedKernels: ["python3"] });
+      const browser2 = await newBrowser();
+      const page2 = browser2.page;
+      await openNotebook(page2, lab2, "widgets.ipynb");
+      // The activation-lab kernel is not offered, so JupyterLab asks for one: choose none.
+      await page2.locator(".jp-Dialog").getByRole("button", { name: "No Kernel" }).click({ timeout: 30_000 });
+      const charts = page2.locator('[data-mime-type="application/vnd.vegalite.v5+json"]');
+      try {
+        for (const k of [0, 1]) {
+          // JupyterLab renders cells as they scroll into view.
+          await charts.nth(k).scrollIntoViewIfNeeded({ timeout: 60_000 });
+          await charts.nth(k).locator("svg, canvas").first().waitFor({ timeout: 60_000 });
+        }
+      } catch (e) {
+        await page2.screenshot({ path: path.join(ARTIFACTS, "failure-reopened.png"), fullPage: true });
+        throw e;
+      }
+      assert.equal(await charts.count(), 2, "both widgets fall back to their static charts");
+      assert.equal(await page2.locator(EXPLORER).count(), 0, "no live widget without its kernel");
+      // An output is a snapshot of when it was displayed: the explorer's first four curves.
+      const explorerText = (await charts.nth(0).textContent()) ?? "";
+      for (const name of ["relu", "leaky_relu", "elu", "swish"]) assert.ok(explorerText.includes(name), `legend lists ${name}`);
+      assert.match((await charts.nth(1).textContent()) ?? "", /sigmoid[\s\S]*selu/);
+      await charts.nth(0).scrollIntoViewIfNeeded();
+      await charts.nth(0).screenshot({ path: path.join(ARTIFACTS, "explorer-static-fallback.png") });
+      await charts.nth(1).scrollIntoViewIfNeeded();
+      await charts.nth(1).screenshot({ path: path.join(ARTIFACTS, "histograms-static-fallback.png") });
+      await browser2.close();
+      await lab2.stop();
+    });
+
+    await t.test("reopened with a fresh kernel, the saved widget state shows the last curves", async () => {
+      const lab3 = await newLab({ notebooks: [], stateDir });
+      const browser3 = await newBrowser();
+      const page3 = browser3.page;
+      await openNotebook(page3, lab3, "widgets.ipynb");
+      await waitForRevisionAbove(page3, EXPLORER, 0, 60_000);
+      const rows = await chartData<CurveRow>(page3, EXPLORER, "curves");
+      assert.deepEqual([...new Set(rows.map((r) => r.series))], ["relu", "leaky_relu", "elu", "gelu"]);
+      assert.equal(rows[0].x, -3, "the saved state is the last one the kernel sent");
+      await screenshotOutput(page3, EXPLORER, "explorer-restored-from-saved-state");
+    });
+  } finally {
+    for (const b of browsers) await b.close().catch(() => undefined);
+    for (const l of labs) await l.stop();
+  }
+});
