@@ -91,6 +91,38 @@ class Robustness(unittest.TestCase):
         self.assertEqual(self.k.value("(globalThis as any).steps"), first)
         self.assert_alive()
 
+    def test_cells_queued_behind_a_failing_cell_are_aborted_unless_stop_on_error_is_false(self):
+        failing = self.k.kc.execute('await new Promise((r) => setTimeout(r, 300)); throw new Error("first fails")')
+        queued = self.k.kc.execute("keep + 100")
+        for msg_id in (failing, queued):
+            self.k.outputs_for(msg_id)
+        self.assertEqual(self.k.shell_reply(failing)["content"]["status"], "error")
+        self.assertEqual(self.k.shell_reply(queued)["content"]["status"], "aborted")
+        failing = self.k.kc.execute('await new Promise((r) => setTimeout(r, 300)); throw new Error("again")', stop_on_error=False)
+        queued = self.k.kc.execute("keep + 100")
+        outputs = [self.k.outputs_for(msg_id) for msg_id in (failing, queued)][1]
+        self.assertEqual(self.k.shell_reply(failing)["content"]["status"], "error")
+        self.assertEqual(self.k.shell_reply(queued)["content"]["status"], "ok")
+        self.assertEqual([m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"], ["141"])
+
+    def test_silent_execution_shows_nothing_and_keeps_the_count(self):
+        before = self.k.execute("1")[0]["execution_count"]
+        reply, outputs = self.k.execute("2 + 2", silent=True)
+        self.assertEqual(reply["status"], "ok")
+        self.assertEqual([m["msg_type"] for m in outputs], [])
+        self.assertEqual(self.k.execute("3")[0]["execution_count"], before + 1)
+
+    def test_an_interrupt_request_message_stops_an_awaiting_cell(self):
+        msg_id = self.k.kc.execute("await new Promise(() => {})")
+        self.wait_for_execute_input(msg_id)
+        request = self.k.kc.session.msg("interrupt_request", {})
+        self.k.kc.control_channel.send(request)
+        reply = self.k.kc.control_channel.get_msg(timeout=20)
+        self.assertEqual((reply["msg_type"], reply["content"]["status"]), ("interrupt_reply", "ok"))
+        self.k.outputs_for(msg_id, timeout=20)
+        self.assertEqual(self.k.shell_reply(msg_id, timeout=20)["content"]["ename"], "Interrupted")
+        self.assert_alive()
+
     def send_raw(self, parts):
         """Sends hand-made JSON frames with a valid signature (so only their content is wrong)."""
         frames = [p if isinstance(p, bytes) else json.dumps(p).encode() for p in parts]
