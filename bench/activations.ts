@@ -21,12 +21,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function timeMs(fn: () => void): number {
-  fn();
+async function timeMs(fn: () => void | Promise<void>): Promise<number> {
+  await fn();
   const times: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     const t0 = performance.now();
-    fn();
+    await fn();
     times.push(performance.now() - t0);
   }
   return median(times);
@@ -70,15 +70,15 @@ async function main(): Promise<void> {
     // CPU-side backends compute synchronously; reading results back (a copy PyTorch does not
     // make) is only needed to wait for a GPU.
     const sync = info.gpu || b === "webgpu";
-    const run = (f: () => tf.Tensor) => () => {
+    const run = (f: () => tf.Tensor) => async () => {
       const y = f();
-      if (sync) y.dataSync();
+      if (sync) await y.data();
       y.dispose();
     };
     for (const name of names) {
       const act = activation(name);
-      const value = timeMs(run(() => act.apply(x)));
-      const grad = timeMs(run(() => act.derivative(x)));
+      const value = await timeMs(run(() => act.apply(x)));
+      const grad = await timeMs(run(() => act.derivative(x)));
       results[b][name] = { value, grad };
       process.stderr.write(`\r${b}: ${name}                `);
     }
@@ -94,10 +94,10 @@ async function main(): Promise<void> {
     const f = REFERENCE[name];
     const params = activation(name).params;
     loop[name] = {
-      value: timeMs(() => {
+      value: await timeMs(() => {
         for (let i = 0; i < N; i++) out[i] = f(xs[i], params);
       }),
-      grad: timeMs(() => {
+      grad: await timeMs(() => {
         for (let i = 0; i < N; i++) out[i] = centralDifference((v) => f(v, params), xs[i]);
       }),
     };

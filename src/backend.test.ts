@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 
@@ -10,13 +11,17 @@ function runWith(env: Record<string, string | undefined>) {
   return spawnSync(process.execPath, ["-e", probe], { env: { ...process.env, ...env }, encoding: "utf8" });
 }
 
-test("the chain picks wasm here (no GPU, no tfjs-node) and reports what it skipped", () => {
+test("the chain picks tfjs-node where it is built, else wasm (no GPU here), and reports what it skipped", () => {
+  const tfjsNodeBuilt = fs.existsSync(path.resolve(__dirname, "../../.vendor/tfjs-node/node_modules/@tensorflow/tfjs-node"));
   const out = JSON.parse(execFileSync(process.execPath, ["-e", probe], { env: { ...process.env, ACTIVATION_LAB_BACKEND: "" }, encoding: "utf8" }));
-  assert.equal(out.name, "wasm");
+  assert.equal(out.name, tfjsNodeBuilt ? "tensorflow" : "wasm");
   assert.equal(out.gpu, false);
-  assert.equal(typeof out.simd, "boolean");
   assert.equal(out.version, "4.22.0");
-  assert.deepEqual(out.skipped.map((s: { name: string }) => s.name).slice(-1), ["tensorflow"]);
+  assert.ok(out.skipped.some((s: { name: string }) => s.name === "tensorflow-gpu"), "the CUDA backend is tried first");
+  if (!tfjsNodeBuilt) {
+    assert.equal(typeof out.simd, "boolean");
+    assert.deepEqual(out.skipped.map((s: { name: string }) => s.name).slice(-1), ["tensorflow"]);
+  }
 });
 
 test("ACTIVATION_LAB_BACKEND forces a backend", () => {

@@ -5,7 +5,7 @@
  */
 import { resolveActivations } from "./activations";
 import type { Activation, ActivationLike, Params } from "./activations";
-import { ready, type BackendInfo } from "./backend";
+import { ready, withSyncReads, type BackendInfo } from "./backend";
 import { curveChartSpec, type CurveChartOptions } from "./charts/curves";
 import type { VegaLiteSpec } from "./charts/palette";
 import { chartBundle, formatNumber, textTable } from "./charts/render";
@@ -57,20 +57,38 @@ export function grid(from: number, to: number, points: number): Float32Array {
   return x;
 }
 
-/** f and f′ of one activation on a grid (no tensors left behind). */
+/**
+ * f and f′ of one activation on a grid (no tensors left behind). Synchronous, so on webgpu
+ * (no synchronous GPU reads in Node) it computes on a CPU-side backend.
+ */
 export function sample(act: Activation, x: Float32Array): { y: Float32Array; dy: Float32Array } {
-  const xt = tf.tensor1d(x);
-  try {
-    const y = act.apply(xt);
-    const dy = act.derivative(xt);
+  return withSyncReads(() => {
+    const xt = tf.tensor1d(x);
     try {
-      return { y: y.dataSync() as Float32Array, dy: dy.dataSync() as Float32Array };
+      const y = act.apply(xt);
+      const dy = act.derivative(xt);
+      try {
+        return { y: y.dataSync() as Float32Array, dy: dy.dataSync() as Float32Array };
+      } finally {
+        y.dispose();
+        dy.dispose();
+      }
     } finally {
-      y.dispose();
-      dy.dispose();
+      xt.dispose();
     }
+  });
+}
+
+/** f and f′ on the active backend, reading results asynchronously (the only way on webgpu). */
+export async function sampleAsync(act: Activation, x: Float32Array): Promise<{ y: Float32Array; dy: Float32Array }> {
+  const xt = tf.tensor1d(x);
+  const y = act.apply(xt);
+  const dy = act.derivative(xt);
+  try {
+    const [yv, dyv] = await Promise.all([y.data(), dy.data()]);
+    return { y: yv as Float32Array, dy: dyv as Float32Array };
   } finally {
-    xt.dispose();
+    tf.dispose([xt, y, dy]);
   }
 }
 
@@ -136,7 +154,10 @@ export async function curves(acts?: ActivationLike | ActivationLike[], options: 
   const resolved = resolveActivations(acts, ["relu", "gelu", "sigmoid", "tanh"]);
   const info = await ready();
   const x = grid(from, to, points);
-  const series = resolved.map((act) => ({ name: act.name, label: act.label, params: { ...act.params }, ...sample(act, x) }));
+  const series: CurveSeries[] = [];
+  for (const act of resolved) {
+    series.push({ name: act.name, label: act.label, params: { ...act.params }, ...(await sampleAsync(act, x)) });
+  }
   return new CurveSet(x, series, info);
 }
 

@@ -28,8 +28,9 @@ const CASES: [string, Params?][] = [
 const GRID = Array.from({ length: 801 }, (_, i) => -10 + i * 0.025);
 const FAR = [-100, -60, -30, -20, 20, 30, 60, 100];
 
-function values(t: tf.Tensor): Float32Array {
-  return t.dataSync() as Float32Array;
+/** Async read: the webgpu backend cannot read a GPU buffer synchronously in Node. */
+async function values(t: tf.Tensor): Promise<Float32Array> {
+  return (await t.data()) as Float32Array;
 }
 
 function within(actual: number, expected: number, abs: number, rel: number): boolean {
@@ -60,13 +61,13 @@ for (const backendName of ["wasm", "cpu", "tensorflow", "webgpu"] as BackendName
       const p = act.params;
       const awayFromKinks = (x: number) => act.kinks.every((k) => Math.abs(x - k) > 1e-3);
 
-      test(`${act.label}: values within 1e-5 abs + 1e-5 rel of float64`, (t) => {
+      test(`${act.label}: values within 1e-5 abs + 1e-5 rel of float64`, async (t) => {
         if (!backendsPresent.includes(backendName)) return t.skip(`${backendName} not present here`);
         const xs = Float32Array.from([...GRID, ...FAR]);
         const before = tf.memory().numTensors;
         const x = tf.tensor1d(xs);
         const y = act.apply(x);
-        const got = values(y);
+        const got = await values(y);
         tf.dispose([x, y]);
         assert.equal(tf.memory().numTensors, before, "apply leaked tensors");
         for (let i = 0; i < xs.length; i++) {
@@ -76,7 +77,7 @@ for (const backendName of ["wasm", "cpu", "tensorflow", "webgpu"] as BackendName
         }
       });
 
-      test(`${act.label}: derivative within 1e-4 of central differences and of autodiff`, (t) => {
+      test(`${act.label}: derivative within 1e-4 of central differences and of autodiff`, async (t) => {
         if (!backendsPresent.includes(backendName)) return t.skip(`${backendName} not present here`);
         const xs = Float32Array.from([...GRID, ...FAR].filter(awayFromKinks));
         const before = tf.memory().numTensors;
@@ -86,10 +87,10 @@ for (const backendName of ["wasm", "cpu", "tensorflow", "webgpu"] as BackendName
         const def = definitionOf(act.name);
         const auto = tf.grad((v: tf.Tensor) => tf.sum(def.fn(v, p)))(x);
         const throughApply = tf.grad((v: tf.Tensor) => tf.sum(act.apply(v)))(x);
-        assert.deepEqual(throughApply.dataSync(), dy.dataSync(), "tf.grad through apply() uses the closed form");
+        assert.deepEqual(await values(throughApply), await values(dy), "tf.grad through apply() uses the closed form");
         throughApply.dispose();
-        const closed = values(dy);
-        const autodiff = values(auto);
+        const closed = await values(dy);
+        const autodiff = await values(auto);
         tf.dispose([x, dy, auto]);
         assert.equal(tf.memory().numTensors, before, "derivative leaked tensors");
         for (let i = 0; i < xs.length; i++) {
@@ -105,21 +106,21 @@ for (const backendName of ["wasm", "cpu", "tensorflow", "webgpu"] as BackendName
       });
     }
 
-    test("derivative at kinks takes PyTorch's value (relu'(0) = 0, leaky_relu'(0) = alpha, elu'(0) = alpha)", (t) => {
+    test("derivative at kinks takes PyTorch's value (relu'(0) = 0, leaky_relu'(0) = alpha, elu'(0) = alpha)", async (t) => {
       if (!backendsPresent.includes(backendName)) return t.skip(`${backendName} not present here`);
-      const at = (name: string, x: number, params?: Params) => {
+      const at = async (name: string, x: number, params?: Params) => {
         const xt = tf.tensor1d([x]);
         const d = activation(name, params).derivative(xt);
-        const v = d.dataSync()[0];
+        const v = (await values(d))[0];
         tf.dispose([xt, d]);
         return v;
       };
-      assert.equal(at("relu", 0), 0);
-      assert.ok(Math.abs(at("leaky_relu", 0, { alpha: 0.2 }) - 0.2) < 1e-7);
-      assert.ok(Math.abs(at("elu", 0, { alpha: 0.5 }) - 0.5) < 1e-7);
-      assert.equal(at("relu6", 6), 0);
-      assert.equal(at("hard_tanh", 1), 0);
-      assert.ok(Math.abs(at("hard_swish", 3) - 1.5) < 1e-6);
+      assert.equal(await at("relu", 0), 0);
+      assert.ok(Math.abs(await at("leaky_relu", 0, { alpha: 0.2 }) - 0.2) < 1e-7);
+      assert.ok(Math.abs(await at("elu", 0, { alpha: 0.5 }) - 0.5) < 1e-7);
+      assert.equal(await at("relu6", 6), 0);
+      assert.equal(await at("hard_tanh", 1), 0);
+      assert.ok(Math.abs(await at("hard_swish", 3) - 1.5) < 1e-6);
     });
   });
 }
