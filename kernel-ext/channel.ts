@@ -38,7 +38,10 @@ export interface OutputChannel {
 
 let installed: OutputChannel | undefined;
 const parentStore = new AsyncLocalStorage<Header>();
-/** The parent used when no async context carries one (e.g. a timer set by an earlier cell). */
+/**
+ * The parent used when no async context carries one (output from callbacks Node runs outside
+ * any request, such as process events): the latest cell, where a reader looks for it.
+ */
 let fallbackParent: Header | undefined;
 
 export function setOutputChannel(channel: OutputChannel | undefined): void {
@@ -51,8 +54,12 @@ export function outputChannel(): OutputChannel | undefined {
 
 /** Runs `fn` with `header` as the parent of every message it (and its async continuations) publishes. */
 export function withParent<T>(header: Header, fn: () => T): T {
-  fallbackParent = header;
   return parentStore.run(header, fn);
+}
+
+/** Makes `header` (an execute request) the parent for output that arrives outside any request. */
+export function setFallbackParent(header: Header): void {
+  fallbackParent = header;
 }
 
 export function currentParent(): Header | undefined {

@@ -10,7 +10,7 @@ import { randomUUID } from "crypto";
 import * as zmq from "zeromq";
 import { ZmqServer } from "tslab/dist/jupyter";
 import { requestInterrupt, takeInterrupt } from "../src/live";
-import { BinaryLike, Header, OutputChannel, PublishOptions, currentParent, setOutputChannel, withParent } from "./channel";
+import { BinaryLike, Header, OutputChannel, PublishOptions, currentParent, setFallbackParent, setOutputChannel, withParent } from "./channel";
 import { CommManager, setCommManager } from "./comm";
 import { DisplayHandle, bundleOf, settleOutputs } from "./display";
 import { ActivationLabHandler, CellError } from "./handler";
@@ -308,6 +308,7 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
       return this.reply(socket, msg, "execute_reply", { status: "error", execution_count: this.executionCount, ...error });
     }
     const code = content.code;
+    setFallbackParent(msg.header);
     const silent = content.silent === true;
     const storeHistory = !silent && content.store_history !== false;
     if (storeHistory) this.executionCount++;
