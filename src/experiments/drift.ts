@@ -41,7 +41,7 @@ export interface DriftRow {
 
 const FN = "dataDrift";
 
-function probe(net: Params, act: Activation, o: ResolvedTrainOptions, data: Dataset, x: Float32Array): DriftState {
+async function probe(net: Params, act: Activation, o: ResolvedTrainOptions, data: Dataset, x: Float32Array): Promise<DriftState> {
   const [dead, saturated, p] = tf.tidy(() => {
     const trace = forward(net, tf.tensor2d(x, [data.n, data.features]), act, o.norm);
     const deadness = tf.stack(trace.outputs.map((h) => tf.mean(tf.cast(tf.equal(tf.max(tf.abs(h), 0), 0), "float32"))));
@@ -49,7 +49,8 @@ function probe(net: Params, act: Activation, o: ResolvedTrainOptions, data: Data
     return [deadness, sat, predict(o.output, trace.logits as Tensor)];
   });
   try {
-    return { dead: Array.from(dead.dataSync()), saturated: Array.from(saturated.dataSync()), accuracy: accuracyOf(o.output, p, data.y, data.task) };
+    const [deadValues, saturatedValues] = await Promise.all([dead.data(), saturated.data()]);
+    return { dead: Array.from(deadValues), saturated: Array.from(saturatedValues), accuracy: await accuracyOf(o.output, p, data.y, data.task) };
   } finally {
     tf.dispose([dead, saturated, p]);
   }
@@ -79,7 +80,7 @@ export async function dataDrift(opts: DriftOptions = {}): Promise<DataDrift> {
           interrupted = true;
           break;
         }
-        rows.push({ activation: act.label, before: probe(trained.params, act, o, data, data.x), after: probe(trained.params, act, o, data, shifted) });
+        rows.push({ activation: act.label, before: await probe(trained.params, act, o, data, data.x), after: await probe(trained.params, act, o, data, shifted) });
       } finally {
         tf.dispose([...trained.params.w, ...(trained.params.b ?? [])]);
       }

@@ -82,10 +82,11 @@ export function logitGradient(out: OutputLayer, logits: Tensor, p: Tensor, y: Te
 }
 
 /** Share of examples classified right (argmax, or p ≥ ½ for one sigmoid unit); null for regression. */
-export function accuracyOf(out: OutputLayer, p: Tensor, labels: Float32Array, task: "classification" | "regression"): number | null {
+export async function accuracyOf(out: OutputLayer, p: Tensor, labels: Float32Array, task: "classification" | "regression"): Promise<number | null> {
   if (task === "regression") return null;
   const predicted = tf.tidy(() => (out.units === 1 ? tf.greaterEqual(p, 0.5).reshape([-1]).toInt() : tf.argMax(p, 1)));
-  const values = predicted.dataSync();
+  // Asynchronous read: the only kind webgpu allows in Node.
+  const values = await predicted.data();
   predicted.dispose();
   let right = 0;
   for (let i = 0; i < labels.length; i++) if (values[i] === labels[i]) right++;

@@ -7,7 +7,7 @@
  * of the library's own losses, so this shows what training sees.
  */
 import { tf, type Tensor } from "../tf";
-import { ready } from "../backend";
+import { ready, withSyncReads } from "../backend";
 import { lossValue, predict, resolveOutput, targets, type OutputLayer } from "./objective";
 import { checkInt, checkKeys, checkNumber } from "./options";
 import { interruptCheckpoint } from "./interrupt";
@@ -80,11 +80,14 @@ export async function outputLossPairing(opts: PairingOptions = {}): Promise<Outp
     // The true class is class 0; a sigmoid output is one unit with target 1.
     const out = resolveOutput(FN, "classification", pair.output === "sigmoid" ? 2 : classes, pair.output, pair.loss);
     const labelOne = out.units === 1 ? 1 : 0;
+    // Thousands of tiny steps: read synchronously, on a CPU-side backend when webgpu is active.
     const gradientAt = (z: Float32Array): Float32Array =>
-      tf.tidy(() => {
-        const y = targets(out, new Float32Array(z.length).fill(labelOne), "classification");
-        return trueLogitGradient(out, logitsFor(out, z), y).dataSync() as Float32Array;
-      });
+      withSyncReads(() =>
+        tf.tidy(() => {
+          const y = targets(out, new Float32Array(z.length).fill(labelOne), "classification");
+          return trueLogitGradient(out, logitsFor(out, z), y).dataSync() as Float32Array;
+        }),
+      );
     const gradient = gradientAt(x);
     // The true class wins when z > 0 (sigmoid: p > ½; softmax against zero logits: largest).
     let z = from;

@@ -170,7 +170,7 @@ async function evaluate(net: Params, act: Activation, o: ResolvedTrainOptions, d
   });
   try {
     const [loss, dead, grads] = await Promise.all([kept.loss.data(), kept.dead.data(), Promise.all(kept.grads.map((g) => g.data() as Promise<Float32Array>))]);
-    const accuracy = accuracyOf(o.output, kept.p, data.y, data.task);
+    const accuracy = await accuracyOf(o.output, kept.p, data.y, data.task);
     return {
       loss: loss[0],
       accuracy,
