@@ -180,6 +180,10 @@ interface TextState extends DescribedState {
 
 /** A line of plain text. */
 export class Label extends ValueWidget<string, TextState> {
+  override fallbackBundle(): MimeBundle {
+    return { "text/plain": this.value };
+  }
+
   constructor(value = "", options: { description?: string } = {}) {
     super({
       ...controlIds("LabelModel", "LabelView"),
@@ -226,6 +230,15 @@ export interface ProgressOptions {
 
 abstract class Progress extends ValueWidget<number, ProgressState> {
   protected abstract readonly integer: boolean;
+
+  /** A text bar, so a notebook read without widgets still shows how far the work got. */
+  override fallbackBundle(): MimeBundle {
+    const { description, value, min, max } = { description: this.get("description"), value: this.value, min: this.get("min"), max: this.get("max") };
+    const width = 20;
+    const filled = max > min ? Math.round(((value - min) / (max - min)) * width) : width;
+    return { "text/plain": `${description ? `${description} ` : ""}[${"#".repeat(filled).padEnd(width, ".")}] ${value}/${max}` };
+  }
+
   protected override validate(key: keyof ProgressState & string, value: unknown): unknown {
     const checked = super.validate(key, value);
     if (key !== "value" || typeof checked !== "number") return checked;

@@ -37,6 +37,10 @@ test("a long task shows a progress bar widget that ends in success at the total"
   assert.equal(bar.get("value" as never), 10);
   reporter.close(true);
   assert.deepEqual(updatesOf(bar.id).at(-1), { value: 50, bar_style: "success" });
+  // The static text follows, for notebooks read without widgets.
+  await settleOutputs();
+  const refreshed = sent.filter((m) => m.msgType === "update_display_data").at(-1)!;
+  assert.match(String((refreshed.content.data as Record<string, unknown>)["text/plain"]), /^training \[#{20}\] 50\/50  done in \d+\.\d s$/);
 });
 
 test("short tasks show nothing; a stopped task turns the bar red", async () => {

@@ -5,7 +5,7 @@
  */
 import { LiveHost, ProgressReporter, setLiveHost } from "../src/live";
 import { HBox, IntProgress, Label } from "./controls";
-import { display } from "./display";
+import { DisplayHandle, display } from "./display";
 
 type WidgetFactory = (first: unknown, options: unknown) => unknown;
 
@@ -37,6 +37,8 @@ export class WidgetProgress implements ProgressReporter {
   private lastSent = 0;
   private bar?: IntProgress;
   private status?: Label;
+  private box?: HBox;
+  private shownAs?: DisplayHandle;
 
   constructor(
     private readonly label: string,
@@ -67,12 +69,15 @@ export class WidgetProgress implements ProgressReporter {
     if (!this.bar) return;
     void this.bar.set({ value: ok ? this.total : this.bar.value, bar_style: ok ? "success" : "danger" });
     this.status!.value = message ?? (ok ? `done in ${((Date.now() - this.started) / 1000).toFixed(1)} s` : "stopped");
+    // Refresh the static text too: that is what a saved notebook shows without widgets.
+    void this.shownAs!.update(this.box!).catch(() => undefined);
   }
 
   private show(): void {
     this.bar = new IntProgress({ max: Math.max(1, Math.round(this.total)), description: this.label });
     this.status = new Label("");
-    display(new HBox([this.bar, this.status]));
+    this.box = new HBox([this.bar, this.status]);
+    this.shownAs = display(this.box);
   }
 }
 
