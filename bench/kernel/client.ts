@@ -114,9 +114,9 @@ export class KernelClient {
   /** Runs a cell and returns its reply and the text/plain of its result, if any. */
   async execute(code: string): Promise<{ reply: WireMessage; result?: string }> {
     const id = await this.send("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
-    const resultPromise = this.waitIopub((m) => (m.parent_header as { msg_id?: string }).msg_id === id && m.header.msg_type === "execute_result").catch(() => undefined);
+    const resultPromise = this.waitIopub((m) => (m.parent_header as { msg_id?: string }).msg_id === id && m.header.msg_type === "execute_result", 120_000).catch(() => undefined);
     const reply = await this.reply();
-    const idle = this.waitIopub((m) => (m.parent_header as { msg_id?: string }).msg_id === id && m.header.msg_type === "status" && m.content.execution_state === "idle");
+    const idle = this.waitIopub((m) => (m.parent_header as { msg_id?: string }).msg_id === id && m.header.msg_type === "status" && m.content.execution_state === "idle", 120_000);
     await idle;
     const result = reply.content.status === "ok" ? await Promise.race([resultPromise, new Promise<undefined>((r) => setTimeout(() => r(undefined), 50))]) : undefined;
     return { reply, result: result ? String((result.content.data as Record<string, unknown>)["text/plain"]) : undefined };
