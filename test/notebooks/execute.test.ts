@@ -24,11 +24,11 @@ interface Result {
   texts: string[];
 }
 
-/** `[C3] sigmoid derivative max = 0.25` lines → name → value (the text after " = "). */
+/** `[C3] sigmoid derivative max = 0.25` lines → name → value (the text after the last " = "; names may contain " = "). */
 export function keyValues(texts: string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of texts.join("\n").split("\n")) {
-    const m = /^\[C\d+\] (.+?) = (.*)$/.exec(line.trim());
+    const m = /^\[C\d+\] (.+) = (.*)$/.exec(line.trim());
     if (m) out.set(m[1], m[2]);
   }
   return out;
@@ -181,7 +181,11 @@ const CHECKS: Record<string, Check> = {
   },
 };
 
-const files = fs.existsSync(notebooksDir) ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort() : [];
+/** ACTIVATION_LAB_NOTEBOOKS=03,14 runs only the notebooks whose names start with those prefixes. */
+const only = (process.env.ACTIVATION_LAB_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const files = (fs.existsSync(notebooksDir) ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")).sort() : []).filter(
+  (f) => only.length === 0 || only.some((p) => f.startsWith(p)),
+);
 const results = new Map<string, Result>();
 let skipReason: string | undefined;
 
@@ -230,8 +234,8 @@ for (const file of files) {
 }
 
 test("keyValues parses the printed form", () => {
-  const kv = keyValues(["[C3] sigmoid derivative max = 0.25\nother line\n", "[C12] a = b = c\n"]);
+  const kv = keyValues(["[C3] sigmoid derivative max = 0.25\nother line\n", "[C8] relu derivative at x = 10 = 1\n"]);
   assert.equal(kv.get("sigmoid derivative max"), "0.25");
-  assert.equal(kv.get("a"), "b = c");
+  assert.equal(kv.get("relu derivative at x = 10"), "1");
   assert.equal(kv.size, 2);
 });
