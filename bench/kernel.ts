@@ -41,9 +41,9 @@ async function timeStart(argv: string[], cwd: string): Promise<StartTimes> {
     const ms = performance.now() - started;
     if (reply.header.msg_type !== "kernel_info_reply") throw new Error(`expected kernel_info_reply, got ${reply.header.msg_type}`);
     const rssMb = client.rssMb();
-    const first = await client.execute("1 + 1");
     // Stock tslab prints the value as a stream (no execute_result), so only the status is checked.
-    if (first.reply.content.status !== "ok") throw new Error(`first cell failed: ${JSON.stringify(first.reply.content)}`);
+    const first = await client.executeReply("1 + 1");
+    if (first.content.status !== "ok") throw new Error(`first cell failed: ${JSON.stringify(first.content)}`);
     return { ms, rssMb, firstCellMs: performance.now() - started };
   } finally {
     await client.close();

@@ -89,8 +89,14 @@ export class KernelClient {
     const i = this.iopubBacklog.findIndex(match);
     if (i >= 0) return Promise.resolve(this.iopubBacklog.splice(i, 1)[0]);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("timed out waiting for an IOPub message")), timeoutMs);
-      this.iopubWaiters.push({ match, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+      const waiter = { match, resolve: (m: WireMessage) => (clearTimeout(timer), resolve(m)) };
+      const timer = setTimeout(() => {
+        this.iopubWaiters.splice(this.iopubWaiters.indexOf(waiter), 1);
+        reject(new Error("timed out waiting for an IOPub message"));
+      }, timeoutMs);
+      // A waiter for a message that never comes must not keep the process alive.
+      timer.unref();
+      this.iopubWaiters.push(waiter);
     });
   }
 
@@ -109,6 +115,16 @@ export class KernelClient {
   async kernelInfo(timeoutMs = 60_000): Promise<WireMessage> {
     await this.send("kernel_info_request", {});
     return this.reply(timeoutMs);
+  }
+
+  /**
+   * Runs a cell and returns only its execute_reply. (Stock tslab sends IOPub messages without
+   * waiting for the previous send, and zeromq.js drops some of them, so its idle status can go
+   * missing; the reply on the shell socket always arrives.)
+   */
+  async executeReply(code: string): Promise<WireMessage> {
+    await this.send("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    return this.reply();
   }
 
   /** Runs a cell and returns its reply and the text/plain of its result, if any. */
