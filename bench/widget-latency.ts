@@ -57,8 +57,9 @@ async function main(): Promise<void> {
   }
   let lab: Lab | undefined;
   let browser: Browser | undefined;
+  const notebookFile = notebook();
   try {
-    lab = await startLab({ notebooks: [notebook()] });
+    lab = await startLab({ notebooks: [notebookFile] });
     browser = await launchBrowser();
     const page = browser.page;
     await openNotebook(page, lab, "latency.ipynb");
@@ -114,7 +115,11 @@ async function main(): Promise<void> {
     console.log(`  for scale (same JupyterLab): interact+matplotlib 230 ms (${(230 / median).toFixed(1)}× ours), interact+vega-lite re-display 54 ms (${(54 / median).toFixed(1)}× ours)`);
   } finally {
     if (browser) await browser.close();
-    if (lab) await lab.stop();
+    if (lab) {
+      await lab.stop();
+      fs.rmSync(lab.stateDir, { recursive: true, force: true });
+    }
+    fs.rmSync(path.dirname(notebookFile), { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,8 @@
  * cannot be computed sets `error` and leaves the last good `curves` in place.
  */
 import { activation, listActivations, type ActivationLike, type Params } from "../../src/activations";
-import { curves, checkRange, type CurveSet } from "../../src/curves";
+import { CurveSet, checkRange, grid, sample, type CurveSeries } from "../../src/curves";
+import { ready } from "../../src/backend";
 import { curveChartSpec } from "../../src/charts/curves";
 import { chartBundle } from "../../src/charts/render";
 import type { MimeBundle } from "../../src/live";
@@ -99,8 +100,13 @@ function splitActivations(acts: ActivationLike[], extra: Record<string, Params>)
   return { names, params };
 }
 
+/** Samples kept per activation label and grid: a slider moves one parameter of one activation. */
+const SAMPLE_CACHE_LIMIT = 64;
+
 export class ActivationExplorer extends Widget<ExplorerState> {
   private running: Promise<void> | undefined;
+  private readonly samples = new Map<string, { y: Float32Array; dy: Float32Array }>();
+  private registryKey = "";
   private dirty = false;
   private lastGood: CurveSet | undefined;
   /** Resolves once the first curves (or the first error) are in the state. */
@@ -181,8 +187,11 @@ export class ActivationExplorer extends Widget<ExplorerState> {
       }
       const acts = names.map((name) => activation(name, given[name]));
       const [from, to] = Array.isArray(this.get("x_range")) ? this.get("x_range") : [NaN, NaN];
-      const set = await curves(acts, { from, to, points: this.get("points") });
-      const available = listActivations();
+      const range = checkRange({ from, to, points: this.get("points") });
+      const info = await ready();
+      const x = grid(range.from, range.to, range.points);
+      const series: CurveSeries[] = acts.map((act) => ({ name: act.name, label: act.label, params: { ...act.params }, ...this.sampled(act, x, range) }));
+      const set = new CurveSet(x, series, info);
       this.lastGood = set;
       // Parameters the kernel filled in (defaults of a newly picked activation) go back too.
       const params = Object.fromEntries(acts.map((a) => [a.name, { ...a.params }]));
@@ -191,12 +200,36 @@ export class ActivationExplorer extends Widget<ExplorerState> {
         params,
         error: "",
         backend: set.backend.name,
-        available,
-        param_specs: allParamSpecs(available),
+        ...this.registryState(),
       });
     } catch (e) {
       await this.set({ error: (e as Error).message });
     }
+  }
+
+  /**
+   * f and f′ of one activation on the grid, from the cache when this activation (with these
+   * parameters; user definitions are never cached, they can be redefined) was sampled on it.
+   */
+  private sampled(act: ReturnType<typeof activation>, x: Float32Array, range: { from: number; to: number; points: number }) {
+    if (act.userDefined) return sample(act, x);
+    const key = `${act.name}|${JSON.stringify(act.params)}|${range.from}|${range.to}|${range.points}`;
+    let hit = this.samples.get(key);
+    if (!hit) {
+      hit = sample(act, x);
+      if (this.samples.size >= SAMPLE_CACHE_LIMIT) this.samples.delete(this.samples.keys().next().value as string);
+      this.samples.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** `available` and `param_specs`, rebuilt only when the registry changed (a new user definition). */
+  private registryState(): Partial<ExplorerState> {
+    const available = listActivations();
+    const key = available.join(",");
+    if (key === this.registryKey) return {};
+    this.registryKey = key;
+    return { available, param_specs: allParamSpecs(available) };
   }
 
   /** A static chart of the last good curves, for exports and front ends without the extension. */

@@ -141,6 +141,6 @@ test("the display bundle carries the widget view, a v5 chart with SVG and the st
   assert.equal((bundle[WIDGET_VIEW_MIME] as { model_id: string }).model_id, w.id);
   assert.match((bundle["application/vnd.vegalite.v5+json"] as { $schema: string }).$schema, /vega-lite\/v5/);
   assert.match(String(bundle["image/svg+xml"]), /^<svg[\s\S]*<path/);
-  assert.match(String(bundle["text/html"]), /<th>% zeros<\/th>[\s\S]*<td>relu<\/td>/);
+  assert.match(String(bundle["text/html"]), /^<div><img alt="Gradient histograms[^"]*" src="data:image\/svg\+xml;base64,[\s\S]*<th>% zeros<\/th>[\s\S]*<td>relu<\/td>/);
   w.close();
 });

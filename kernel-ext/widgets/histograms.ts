@@ -4,7 +4,7 @@
  * activations, `layer`, `step` and `log_scale`; the kernel answers with that selection's
  * histograms (`bins`, float64 buffers) and the stats table (`stats`).
  */
-import { chartBundle, formatNumber, htmlTable, textTable } from "../../src/charts/render";
+import { escapeHtml, formatNumber, htmlTable, renderSvg, textTable } from "../../src/charts/render";
 import { PALETTE, VEGA_LITE_V5_SCHEMA, type VegaLiteSpec } from "../../src/charts/palette";
 import type { MimeBundle } from "../../src/live";
 import { Widget } from "../widget";
@@ -116,11 +116,23 @@ export class GradientHistograms extends Widget<HistogramsState> {
     const caption = `Gradient histograms, layer ${this.get("layer")} of ${this.get("layer_count")}${this.get("kind") === "run" ? `, step ${this.get("step")}` : ""}`;
     const headers = ["activation", "count", "min", "max", "mean", "std", "% zeros", "NaN", "±Inf"];
     const rows = stats.map((s) => [s.activation, s.count, s.min, s.max, s.mean, s.std, `${formatNumber(s.zeros_pct)}%`, s.nan, s.inf]);
-    return chartBundle({
-      spec: histogramChartSpec(bins, this.get("activations"), this.get("log_scale"), caption),
-      text: `${caption}\n${textTable(headers, rows)}`,
-      html: htmlTable(headers, rows, caption),
-    });
+    const spec = histogramChartSpec(bins, this.get("activations"), this.get("log_scale"), caption);
+    const bundle: MimeBundle = {
+      "application/vnd.vegalite.v5+json": spec,
+      "text/plain": `${caption}\n${textTable(headers, rows)}`,
+    };
+    let chartHtml = "";
+    try {
+      const svg = await renderSvg(spec);
+      bundle["image/svg+xml"] = svg;
+      // Exporters prefer text/html over SVG, so the HTML carries the chart too (as an image,
+      // which HTML sanitisers keep), followed by the stats table.
+      chartHtml = `<img alt="${escapeHtml(caption)}" src="data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}">`;
+    } catch (e) {
+      bundle["text/plain"] += `\n(SVG rendering failed: ${(e as Error).message})`;
+    }
+    bundle["text/html"] = `<div>${chartHtml}${htmlTable(headers, rows, caption)}</div>`;
+    return bundle;
   }
 }
 

@@ -5,7 +5,9 @@
  */
 import embed, { type Result } from "vega-embed";
 import type { TopLevelSpec } from "vega-lite";
-import type { View } from "vega";
+import type { Spec, View } from "vega";
+
+type AnySpec = TopLevelSpec | Spec;
 import { isLightTheme, themeConfig, watchTheme } from "./theme";
 
 /** Test and benchmark code reads the live view through this property of the chart element. */
@@ -16,7 +18,8 @@ export interface ChartElement extends HTMLElement {
 export class ChartHost {
   private result: Result | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private lastSpec: ((width: number) => TopLevelSpec) | undefined;
+  private lastSpec: ((width: number) => AnySpec) | undefined;
+  private lastMode: "vega" | "vega-lite" = "vega-lite";
   private readonly stopWatchingTheme: () => void;
   private readonly resizeObserver: ResizeObserver;
   private width = 0;
@@ -25,7 +28,7 @@ export class ChartHost {
 
   constructor(readonly el: ChartElement, private readonly onRendered: (revision: number) => void) {
     this.stopWatchingTheme = watchTheme(() => {
-      if (this.lastSpec) void this.embed(this.lastSpec, this.replayData);
+      if (this.lastSpec) void this.embed(this.lastSpec, this.replayData, this.lastMode);
     });
     this.resizeObserver = new ResizeObserver(() => this.followWidth());
     this.resizeObserver.observe(el);
@@ -60,16 +63,17 @@ export class ChartHost {
   }
 
   /** (Re-)embeds a spec; `fill` loads the data into the new view before its first render. */
-  embed(spec: (width: number) => TopLevelSpec, fill?: (view: View) => void): Promise<void> {
+  embed(spec: (width: number) => AnySpec, fill?: (view: View) => void, mode: "vega" | "vega-lite" = "vega-lite"): Promise<void> {
     this.lastSpec = spec;
+    this.lastMode = mode;
     if (fill) this.replayData = fill;
     return this.enqueue(async () => {
       this.result?.finalize();
       this.width = this.currentWidth();
-      this.result = await embed(this.el, spec(this.width), {
+      this.result = await embed(this.el, spec(this.width) as TopLevelSpec, {
         actions: false,
         renderer: "canvas",
-        mode: "vega-lite",
+        mode,
         config: themeConfig(),
         tooltip: { theme: isLightTheme() ? "light" : "dark" },
       });
@@ -80,9 +84,12 @@ export class ChartHost {
     });
   }
 
-  /** Changes data or signals of the live view in place and re-renders it. */
-  update(fill: (view: View) => void): Promise<void> {
-    this.replayData = fill;
+  /**
+   * Changes data or signals of the live view in place and re-renders it. `replay` is what
+   * loads the same state into a fresh view (after a theme change); it defaults to `fill`.
+   */
+  update(fill: (view: View) => void, replay: (view: View) => void = fill): Promise<void> {
+    this.replayData = replay;
     return this.enqueue(async () => {
       const view = this.result?.view;
       if (!view) return; // the pending embed replays `fill`

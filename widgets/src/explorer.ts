@@ -7,7 +7,7 @@ import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widge
 import { toFloat32 } from "./buffers";
 import { ChartHost, type ChartElement } from "./chart-host";
 import { checkboxControl, element, isolateKeys, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
-import { CURVES_DATA, DERIVATIVE_SIGNAL, HOVER_DATA, curveRows, explorerSpec, hoverRows, type CurveData } from "./explorer-chart";
+import { CURVES_DATA, DERIVATIVE_SIGNAL, HALF_STEP_SIGNAL, changedFields, curveRows, explorerSpec, halfStep, modifyInPlace, type CurveData } from "./explorer-chart";
 import { seriesColour } from "./palette";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
 
@@ -91,6 +91,8 @@ export class ActivationExplorerView extends DOMWidgetView {
   /** Sliders by "activation/param", so parameter echoes update thumbs without rebuilding. */
   private sliders = new Map<string, RangeControl>();
   private embeddedNames = "";
+  /** The curves the live view holds, to send it only what changed. */
+  private drawn: CurveData | undefined;
   private seriesListKey = "";
 
   override render(): void {
@@ -278,18 +280,29 @@ export class ActivationExplorerView extends DOMWidgetView {
     if (!curves || curves.series.length === 0) return;
     const names = curves.series.map((s) => s.name);
     const show = !!this.model.get("show_derivative");
+    const half = halfStep(curves);
+    // Rows are built only when the whole dataset is replaced (a slider needs just the changes).
+    let rows: ReturnType<typeof curveRows> | undefined;
     const fill = (view: import("vega").View) => {
-      view.data(CURVES_DATA, curveRows(curves));
-      view.data(HOVER_DATA, hoverRows(curves));
+      rows ??= curveRows(curves);
+      view.data(CURVES_DATA, rows);
+      view.signal(HALF_STEP_SIGNAL, half);
       view.signal(DERIVATIVE_SIGNAL, !!this.model.get("show_derivative"));
     };
     const key = names.join("\u0000");
+    const previous = this.drawn;
+    this.drawn = curves;
     if (key !== this.embeddedNames) {
       this.embeddedNames = key;
-      await this.chart.embed((width) => ({ ...explorerSpec(names, show), width }), fill);
-    } else {
-      await this.chart.update(fill);
+      await this.chart.embed((width) => explorerSpec(names, show, width), fill, "vega");
+      return this.showStatus(curves);
     }
+    const changed = changedFields(previous, curves);
+    await this.chart.update(changed ? (view) => modifyInPlace(view, changed) : fill, fill);
+    this.showStatus(curves);
+  }
+
+  private showStatus(curves: CurveData): void {
     const backend = this.model.get("backend") as string;
     this.status.textContent = `${curves.series.length} curve${curves.series.length === 1 ? "" : "s"} × ${curves.x.length} points${backend ? ` · computed on ${backend}` : ""}`;
   }
