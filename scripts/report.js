@@ -7,6 +7,7 @@
  *
  *   npm run report                    # all notebooks
  *   npm run report -- 04 dying        # only notebooks whose file name contains one of these
+ *   node scripts/report.js --no-setup # skip the set-up step (already set up)
  */
 "use strict";
 const { spawnSync } = require("child_process");
@@ -27,7 +28,7 @@ function run(cmd, args, opts = {}) {
   return r.status ?? 1;
 }
 
-if (run(process.execPath, [path.join(__dirname, "setup.js"), "--quiet"]) !== 0) process.exit(1);
+if (!process.argv.includes("--no-setup") && run(process.execPath, [path.join(__dirname, "setup.js"), "--quiet"]) !== 0) process.exit(1);
 
 const notebooks = fs
   .readdirSync(NOTEBOOKS)
