@@ -6,7 +6,9 @@ import { WIDGET_VIEW_MIME } from "../widget";
 import { DISPLAY, type MimeBundle } from "../../src/live";
 import { gradientFlow } from "../../src/experiments/gradient-flow";
 import { gradStats } from "../../src/experiments/stats";
-import { gradientHistograms, GradientHistograms } from "./histograms";
+import { train } from "../../src/experiments/train";
+import { gradientHistograms, GradientHistograms, histogramChartSpec } from "./histograms";
+import { renderSvg } from "../../src/charts/render";
 
 interface Sent {
   msgType: string;
@@ -142,5 +144,33 @@ test("the display bundle carries the widget view, a v5 chart with SVG and the st
   assert.match((bundle["application/vnd.vegalite.v5+json"] as { $schema: string }).$schema, /vega-lite\/v5/);
   assert.match(String(bundle["image/svg+xml"]), /^<svg[\s\S]*<path/);
   assert.match(String(bundle["text/html"]), /^<div><img alt="Gradient histograms[^"]*" src="data:image\/svg\+xml;base64,[\s\S]*<th>% zeros<\/th>[\s\S]*<td>relu<\/td>/);
+  w.close();
+});
+
+test("the static chart draws each bin as a bar from 0 to its count, in proportion", async () => {
+  const counts = [1, 5, 2];
+  const svg = await renderSvg(histogramChartSpec([{ activation: "relu", edges: Float64Array.from([0, 1, 2, 3]), counts: Float64Array.from(counts) }], ["relu"], false));
+  const heights = [...svg.matchAll(/aria-roledescription="rect mark" d="M[\d.]+,[\d.]+h[\d.]+v([\d.]+)h/g)].map((m) => Number(m[1]));
+  assert.equal(heights.length, 3);
+  // Pixel heights over counts must be one constant: bars are vertical and start at zero.
+  const scale = heights[1] / counts[1];
+  heights.forEach((h, i) => assert.ok(Math.abs(h - counts[i] * scale) < 0.5, `bin ${i}: ${h}px for count ${counts[i]}`));
+});
+
+test("a real TrainingRun is read with its recorded steps and layers", async () => {
+  const run = await train({ activations: ["relu", "tanh"], dataset: "xor", n: 32, depth: 2, width: 8, epochs: 4, recordEvery: 2, bins: 8, seed: 3 });
+  const w = gradientHistograms(run);
+  assert.equal(w.get("kind"), "run");
+  assert.deepEqual(w.get("steps"), run.runs[0].steps.map((s) => s.step));
+  assert.equal(w.get("layer_count"), run.runs[0].steps[0].layers.length);
+  const firstStep = w.get("steps")[0];
+  await frontEnd(w, { step: firstStep, layer: 2 });
+  assert.equal(w.get("error"), "");
+  const grad = run.runs[1].steps[0].layers.find((l) => l.layer === 2)!.grad;
+  const row = w.get("stats")[1];
+  assert.equal(row.activation, "tanh");
+  assert.equal(row.max, grad.max);
+  // Hidden layer 2 maps width → width: width² weights, every one counted once.
+  assert.equal(row.count, 8 * 8);
   w.close();
 });

@@ -193,10 +193,12 @@ export function histogramChartSpec(bins: HistogramBins[], allActivations: string
     spec: {
       width: 480,
       height: 90,
-      mark: { type: "bar", binSpacing: 0 },
+      // Rects from 0 to the count over [x0, x1] (a bar mark given x2 would turn horizontal).
+      mark: { type: "rect" },
       encoding: {
-        x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".2~e" } },
+        x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".3~g" } },
         x2: { field: "x1" },
+        y2: { datum: 0 },
         y: { field: "count", type: "quantitative", title: logScale ? "count (symlog)" : "count", scale: logScale ? { type: "symlog" } : {} },
         color: { field: "activation", type: "nominal", legend: null, scale: { domain: allActivations, range: PALETTE.slice(0, Math.max(1, allActivations.length)) } },
       },

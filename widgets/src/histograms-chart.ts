@@ -38,10 +38,12 @@ export function histogramSpec(allActivations: readonly string[], logScale: boole
     spec: {
       width: Math.max(200, width - 140),
       height: 80,
-      mark: { type: "bar", binSpacing: 0, tooltip: true },
+      // A rect from 0 to the count over [x0, x1]: a bar mark with x2 would turn horizontal.
+      mark: { type: "rect", tooltip: true, stroke: null },
       encoding: {
-        x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".2~e", labelOverlap: true } },
+        x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".3~g", labelOverlap: true } },
         x2: { field: "x1" },
+        y2: { datum: 0 },
         y: {
           field: "count",
           type: "quantitative",
@@ -57,8 +59,8 @@ export function histogramSpec(allActivations: readonly string[], logScale: boole
         },
         tooltip: [
           { field: "activation", type: "nominal" },
-          { field: "x0", type: "quantitative", title: "from", format: ".3~e" },
-          { field: "x1", type: "quantitative", title: "to", format: ".3~e" },
+          { field: "x0", type: "quantitative", title: "from", format: ".4~g" },
+          { field: "x1", type: "quantitative", title: "to", format: ".4~g" },
           { field: "count", type: "quantitative" },
         ],
       },
