@@ -84,6 +84,11 @@ const CHECKS: Record<string, Check> = {
     assert.ok(n("relu max dead-unit fraction") > 0.3, "a high learning rate kills ReLU units");
     assert.ok(n("leaky_relu max dead-unit fraction") < 0.05, "Leaky ReLU keeps them alive");
     assert.ok(n("leaky_relu final accuracy") > n("relu final accuracy"));
+    assert.ok(n("prelu max dead-unit fraction") < 0.05 && n("elu max dead-unit fraction") < 0.05, "PReLU and ELU keep units alive");
+    assert.ok(n("leaky_relu final accuracy") >= n("elu final accuracy"), "no dead units is not the same as training well");
+    assert.ok(n("relu at lr 0.01: final accuracy") > 0.9, "a normal learning rate trains ReLU");
+    const slopes = v("prelu: learnt negative slope per hidden layer (start 0.25)").split(", ").map(Number);
+    assert.ok(slopes.length === 3 && slopes.some((a) => Math.abs(a - 0.25) > 1e-3), `PReLU slopes moved: ${slopes}`);
     close(n("leaky_relu derivative at x = -3"), 0.01, 1e-6, "leaky slope");
     close(n("PReLU alpha learnt (start 0.25, data slope 0.6)"), 0.6, 0.02, "PReLU α");
     assert.ok(n("selu max |mean| over 32 layers") < 0.1);
