@@ -8,6 +8,8 @@ import type { TopLevelSpec } from "vega-lite";
 import type { Spec, View } from "vega";
 
 type AnySpec = TopLevelSpec | Spec;
+/** vega's log level numbers: None 0, Error 1, Warn 2, Info 3, Debug 4. */
+const VEGA_LOG_ERROR = 1;
 import { isLightTheme, themeConfig, watchTheme } from "./theme";
 
 /** Test and benchmark code reads the live view through this property of the chart element. */
@@ -76,10 +78,14 @@ export class ChartHost {
         mode,
         config: themeConfig(),
         tooltip: { theme: isLightTheme() ? "light" : "dark" },
+        // Errors only: the first, data-less run warns about empty extents by design.
+        logLevel: VEGA_LOG_ERROR,
       });
       this.el.vegaView = this.result.view;
       if (this.replayData) this.replayData(this.result.view);
-      await this.result.view.runAsync();
+      // The embed laid the chart out without data (no tick labels, zero-size facets): lay it
+      // out again around the real data, or axis titles fall outside and facets stay empty.
+      await this.result.view.resize().runAsync();
       this.rendered();
     });
   }
@@ -94,7 +100,8 @@ export class ChartHost {
       const view = this.result?.view;
       if (!view) return; // the pending embed replays `fill`
       fill(view);
-      await view.runAsync();
+      // New data can widen tick labels (e.g. y from [-1, 6] to [-100, 600]): re-fit the layout.
+      await view.resize().runAsync();
       this.rendered();
     });
   }
