@@ -43,9 +43,13 @@ export class ChartHost {
     return this.result?.view;
   }
 
+  /**
+   * The width to draw at. A notebook hides cells scrolled far out of view (width 0); a chart
+   * re-embedded then (after a theme change) keeps the width it had.
+   */
   private currentWidth(): number {
     const w = Math.floor(this.el.getBoundingClientRect().width);
-    return w > 50 ? w : 640;
+    return w > 50 ? w : this.width > 50 ? this.width : 640;
   }
 
   private followWidth(): void {
@@ -53,7 +57,7 @@ export class ChartHost {
     if (!this.result || Math.abs(w - this.width) < 2) return;
     this.width = w;
     this.enqueue(async () => {
-      await this.result?.view.width(w).runAsync();
+      await this.result?.view.width(w).resize().runAsync();
     });
   }
 
