@@ -54,6 +54,10 @@ const CHECKS: Record<string, Check> = {
     assert.ok(n("distinct winners over the three tasks") >= 2, "no activation wins every task");
     for (const t of ["spiral", "circles", "sine"]) assert.ok(n(`relu loss / best loss on ${t}`) >= 1);
     assert.equal(v("relu verdict at init"), "healthy");
+    // the prose: sigmoid weakest on the circles but competitive on the sine, where ReLU is weakest
+    assert.equal(v("highest final loss on circles"), "sigmoid");
+    assert.equal(v("highest final loss on sine"), "relu");
+    assert.ok(n("sigmoid loss / best loss on sine") < 2);
   },
   "02": (v, n) => {
     assert.equal(v("sigmoid verdict"), "vanishing");
@@ -63,6 +67,8 @@ const CHECKS: Record<string, Check> = {
     assert.ok(n("relu+glorot layer-20 / layer-1 activation second moment") < 1e-3, "Glorot halves it per layer");
     const selu = n("selu+lecun layer-20 / layer-1 activation second moment");
     assert.ok(selu > 0.8 && selu < 1.25, `SELU keeps ≈ 1: ${selu}`);
+    assert.ok(n("tanh+he layer-20 / layer-1 activation second moment") > n("tanh+glorot layer-20 / layer-1 activation second moment"), "He holds tanh's scale better here");
+    assert.ok(n("tanh+he layer-20 saturated fraction") < 0.05, "without saturating many units");
     assert.ok(n("relu, weights 2× He std: first-layer gradient norm") > 1000 * n("relu, weights 1× He std: first-layer gradient norm"));
     assert.ok(n("tanh, weights 2× He std: output RMS after 10 layers") < 1);
     assert.equal(v("final loss without clipping"), "NaN");
@@ -77,6 +83,9 @@ const CHECKS: Record<string, Check> = {
     const relu = n("relu epochs to 95% accuracy");
     const sig = v("sigmoid epochs to 95% accuracy");
     assert.ok(Number.isFinite(relu) && (sig === "not within 60" || relu < Number(sig)));
+    const tanh = n("tanh epochs to 95% accuracy");
+    assert.ok(tanh > relu, "tanh needs more epochs than ReLU");
+    assert.equal(sig, "not within 60");
   },
   "04": (v, n) => {
     assert.equal(n("largest gradient seen by the dead unit over 100 SGD steps"), 0);
@@ -105,6 +114,9 @@ const CHECKS: Record<string, Check> = {
     assert.equal(v("naive log(sigmoid(-200))"), "-Infinity");
     close(n("stable log_sigmoid(-200)"), -200, 1e-3, "log σ(−200)");
     close(n("smallest x with float32 sigmoid(x) == 1"), 25 * Math.LN2, 0.05, "float32 σ == 1 threshold");
+    const tanhEpochs = n("tanh epochs to 95% accuracy on moons");
+    const sigEpochs = v("sigmoid epochs to 95% accuracy on moons");
+    assert.ok(Number.isFinite(tanhEpochs) && (sigEpochs === "not within 40" || Number(sigEpochs) > tanhEpochs), "tanh gets there first");
   },
   "06": (v, n) => {
     assert.equal(v("gelu monotonic"), "false");
@@ -115,6 +127,8 @@ const CHECKS: Record<string, Check> = {
     close(n("swish minimum at x"), -1.2785, 0.01, "Swish argmin");
     assert.ok(n("max |gelu − relu| at x = ±4, ±8") < 1e-3);
     assert.ok(n("gelu / relu forward time") > 1, "GELU costs more than ReLU per element");
+    assert.ok(n("spread of mean accuracy between relu, gelu, swish") < 0.02, "small-scale differences are small");
+    assert.ok(["relu", "gelu", "swish"].filter((a) => n(`${a} lowest-loss wins out of 6`) > 0).length >= 2, "the win moves between activations");
   },
   "07": (v, n) => {
     assert.equal(n("float16 largest finite"), 65504);
@@ -135,6 +149,12 @@ const CHECKS: Record<string, Check> = {
     assert.equal(n("batch norm over a batch of one: max |output|"), 0);
     close(n("layer norm over a batch of one: output std"), 1, 0.01, "LN std");
     assert.equal(n("relu, batch norm: max dead-unit fraction"), 0);
+    assert.ok(n("batch: spread of log10 gradient ratio across activations (decades)") < 2, "batch norm: within about a decade");
+    assert.ok(n("layer: spread of log10 gradient ratio across activations (decades)") > n("batch: spread of log10 gradient ratio across activations (decades)"));
+    assert.ok(n("none: spread within relu / leaky_relu / elu (decades)") < 1);
+    assert.ok(n("batch: spread within relu / leaky_relu / elu (decades)") >= n("none: spread within relu / leaky_relu / elu (decades)"));
+    const lnDead = n("relu, layer norm: max dead-unit fraction");
+    assert.ok(lnDead > 0 && lnDead < n("relu, none norm: max dead-unit fraction"), "layer norm reduces dead units, not to zero");
   },
   "09": (v, n) => {
     close(n("sigmoid + cross_entropy: dL/dz at z = -10"), sigmoid(-10) - 1, 1e-4, "BCE gradient");
@@ -146,6 +166,10 @@ const CHECKS: Record<string, Check> = {
     assert.ok(n("y = 3 sin x, tanh output: final MSE") >= 0.95 * n("closed-form MSE floor for an output clipped to [-1, 1]"));
     assert.ok(n("y = 0.8 sin x (bounded target), tanh output: final MSE") < 0.05);
     assert.ok(n("hidden relu, sigmoid output: final loss") < n("hidden sigmoid, sigmoid output: final loss"));
+    assert.ok(Number.isFinite(n("adam, sigmoid output + cross_entropy: epochs to 95% accuracy")));
+    assert.ok(Number.isFinite(n("adam, sigmoid output + mse: epochs to 95% accuracy")));
+    assert.ok(Number.isFinite(n("sgd, sigmoid output + cross_entropy: epochs to 95% accuracy")));
+    assert.equal(v("sgd, sigmoid output + mse: epochs to 95% accuracy"), "not within 30");
   },
   "10": (v, n) => {
     assert.ok(n("tanh plain: max |h|") <= 1);
@@ -154,12 +178,19 @@ const CHECKS: Record<string, Check> = {
     assert.equal(v("sigmoid gate: state overflowed at step"), "never");
     assert.ok(n("sigmoid gate: largest gate value") < 1);
     assert.ok(Number.isFinite(n("relu gate: state overflowed at step")), "the ReLU-gated cell overflows");
+    assert.equal(v("relu gated: verdict"), "exploding");
+    assert.ok(n("relu gated: state norm growth over 100 steps") < n("relu plain: state norm growth over 100 steps"), "the gate slows growth");
   },
   "11": (v, n) => {
     assert.equal(n("zero outputs in the tanh half (last layer)"), 0);
     const z = n("zero outputs in the relu half (last layer)");
     assert.ok(z > 0.2 && z < 0.8, `ReLU half is about half zeros: ${z}`);
     assert.ok(Math.abs(n("relu_tanh second moment under N(0,1) input") - 0.5) > 0.05, "not ReLU's second moment");
+    // the prose: the blend edges out both parts on the spiral and lands between them on the sine
+    const loss = (t: string, a: string) => n(`${t}: ${a} final loss`);
+    assert.ok(loss("spiral", "relu_tanh") < Math.min(loss("spiral", "relu"), loss("spiral", "tanh")));
+    const sine = [loss("sine", "relu"), loss("sine", "tanh")];
+    assert.ok(loss("sine", "relu_tanh") > Math.min(...sine) && loss("sine", "relu_tanh") < Math.max(...sine));
   },
   "12": (v, n) => {
     assert.ok(n("relu: slope changes along the segment (4000 samples)") < n("gelu: slope changes along the segment (4000 samples)"));
@@ -172,6 +203,12 @@ const CHECKS: Record<string, Check> = {
   "13": (v, n) => {
     for (const a of ["relu", "tanh", "sigmoid"]) assert.ok(n(`${a}: MSE width 4 / width 64`) > 1, `${a} improves with width`);
     assert.ok(n("relu shallow MSE / tanh shallow MSE") > 1, "smooth target: tanh beats ReLU at equal size");
+    const mse = (a: string, shape: string) => n(`${a} ${shape}: MSE, mean of 2 seeds`);
+    for (const a of ["tanh", "gelu"]) {
+      assert.ok(mse(a, "shallow 1×48 (145 params)") < mse("relu", "shallow 1×48 (145 params)"), `${a} ahead of ReLU, shallow`);
+      assert.ok(mse(a, "deep 3×8 (169 params)") < mse("relu", "deep 3×8 (169 params)"), `${a} ahead of ReLU, deep`);
+    }
+    assert.ok(n("relu: shallow MSE / deep MSE") > 1, "depth helps ReLU");
   },
   "14": (v, n) => {
     assert.ok(n("relu / gelu forward throughput") > 1);
@@ -183,6 +220,11 @@ const CHECKS: Record<string, Check> = {
     const [before, after] = v("shift 4, relu: max dead fraction before → after").split(" → ").map(Number);
     assert.ok(after > before, "drift kills ReLU units");
     assert.ok(n("shift 4, sigmoid: mean saturated fraction after") > 0.1, "drift saturates sigmoid units");
+    for (const shift of [4, -4])
+      for (const a of ["relu", "leaky_relu", "tanh", "sigmoid"]) {
+        const [b, af] = v(`shift ${shift}, ${a}: accuracy before → after`).split(" → ").map(Number);
+        assert.ok(af < b, `every activation loses accuracy under drift (${a}, shift ${shift})`);
+      }
   },
 };
 
