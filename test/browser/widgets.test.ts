@@ -117,6 +117,30 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       await screenshotOutput(page, EXPLORER, "explorer-light");
     });
 
+    await t.test("hovering the chart shows x, f(x) and f′(x) of every curve", async () => {
+      const canvas = page.locator(`${EXPLORER} .al-chart canvas`);
+      const box = (await canvas.boundingBox())!;
+      // Two moves: the first places the hover band under the pointer, the second shows its tooltip.
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+      await page.mouse.move(box.x + box.width * 0.3 + 1, box.y + box.height * 0.5);
+      const tooltip = page.locator("#vg-tooltip-element");
+      await tooltip.waitFor({ state: "visible" });
+      // d3-format writes negatives with U+2212 (−).
+      const text = (await tooltip.innerText()).replace(/\s+/g, " ").replace(/\u2212/g, "-");
+      for (const name of ["relu", "leaky_relu", "elu", "swish"]) {
+        assert.match(text, new RegExp(`${name}: f\\(x\\)`));
+        assert.match(text, new RegExp(`${name}: f′\\(x\\)`));
+      }
+      // The numbers shown are the curves at the x shown: relu(x) = max(0, x), elu′(x) = e^x for x < 0.
+      const x = Number(/\bx (-?[\d.]+)/.exec(text)?.[1]);
+      assert.ok(Number.isFinite(x), `tooltip names an x: ${text}`);
+      const shown = (label: string) => Number(new RegExp(`(?<![\\w])${label.replace(/[()]/g, "\\$&")} (-?[\\d.]+)`).exec(text)?.[1]);
+      assert.ok(Math.abs(shown("relu: f(x)") - Math.max(0, x)) < 1e-4);
+      if (x < 0) assert.ok(Math.abs(shown("elu: f′(x)") - Math.exp(x)) < 1e-4);
+      await screenshotOutput(page, EXPLORER, "explorer-tooltip-light");
+      await page.mouse.move(0, 0);
+    });
+
     await t.test("arrow keys on a focused parameter slider change the chart's data", async () => {
       const slider = page.locator(`${EXPLORER} input[data-activation="leaky_relu"][data-param="alpha"]`);
       await slider.focus();
