@@ -128,6 +128,10 @@ test("bad values set an error naming the problem and keep the last good curves",
   await w.whenIdle();
   assert.match(w.get("error"), /points must be an integer from 2/);
 
+  await frontEnd(w, { points: 5_000_000 });
+  await w.whenIdle();
+  assert.match(w.get("error"), /the explorer draws at most 20,001 points, got 5,000,000; use al.curves\(\)/);
+
   await frontEnd(w, { points: 21 });
   await w.whenIdle();
   assert.equal(w.get("error"), "", "a good value clears the error");
@@ -141,6 +145,7 @@ test("bad arguments to explore() throw with the valid choices", () => {
   assert.throws(() => explore(["nope"]), /valid choices: .*relu/);
   assert.throws(() => explore([]), /no activations given/);
   assert.throws(() => explore(["relu"], { from: 2, to: 1 }), /must be less than/);
+  assert.throws(() => explore(["relu"], { points: 1e6 }), /at most 20,001 points/);
 });
 
 test("user-defined activations are offered by the picker", async () => {

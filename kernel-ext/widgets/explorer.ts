@@ -54,6 +54,18 @@ export interface ExplorerState {
   backend: string;
 }
 
+/**
+ * Most points the live view accepts: every point is a tuple the browser redraws on each
+ * change, and beyond a few per pixel more points add no detail. `curves()` takes more.
+ */
+export const EXPLORER_MAX_POINTS = 20_001;
+
+function checkExplorerPoints(points: number): void {
+  if (points > EXPLORER_MAX_POINTS) {
+    throw new RangeError(`the explorer draws at most ${EXPLORER_MAX_POINTS.toLocaleString("en-US")} points, got ${points.toLocaleString("en-US")}; use al.curves() for denser sampling`);
+  }
+}
+
 /** The traits a change of which means the curves must be recomputed. */
 const INPUT_TRAITS = ["activations", "params", "x_range", "points"] as const;
 const OPTION_NAMES = ["from", "to", "points", "showDerivative", "params"];
@@ -121,6 +133,7 @@ export class ActivationExplorer extends Widget<ExplorerState> {
     const { names, params } = splitActivations(list, options.params ?? {});
     // Bad ranges are the caller's mistake: say so now, in the cell, not later in the widget.
     const { from, to, points } = checkRange({ from: options.from, to: options.to, points: options.points });
+    checkExplorerPoints(points);
     const available = listActivations();
     super({
       _model_name: "ActivationExplorerModel",
@@ -188,6 +201,7 @@ export class ActivationExplorer extends Widget<ExplorerState> {
       const acts = names.map((name) => activation(name, given[name]));
       const [from, to] = Array.isArray(this.get("x_range")) ? this.get("x_range") : [NaN, NaN];
       const range = checkRange({ from, to, points: this.get("points") });
+      checkExplorerPoints(range.points);
       const info = await ready();
       const x = grid(range.from, range.to, range.points);
       const series: CurveSeries[] = acts.map((act) => ({ name: act.name, label: act.label, params: { ...act.params }, ...this.sampled(act, x, range) }));
