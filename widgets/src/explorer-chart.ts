@@ -8,7 +8,8 @@
  *  - hover without a Voronoi layer: the pointer's x is inverted through the x scale and the
  *    tuple nearest to it is picked by a filter, which runs only when the pointer moves;
  *  - the derivative toggle is a signal, so hiding f′ changes opacity and the y domain only.
- * Every later change is `view.data(CURVES_DATA, rows)` or `view.signal(...)`: no re-embed.
+ * Later changes never re-embed: a slider's new curves edit the changed fields of the tuples
+ * in place (`modifyInPlace`), a new grid replaces the dataset, toggles set signals.
  */
 import { changeset, type Spec, type View } from "vega";
 import { seriesColour } from "./palette";
