@@ -96,6 +96,12 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
     });
     const browser = await newBrowser();
     const page = browser.page;
+    // Everything must come from the local server: no CDN, no schema or font fetches.
+    const external: string[] = [];
+    page.on("request", (request) => {
+      const url = request.url();
+      if (!url.startsWith(lab.url) && !/^(data|blob|about):/.test(url)) external.push(url);
+    });
     await openNotebook(page, lab, "widgets.ipynb");
     await waitForKernelIdle(page);
     await command(page, "notebook:run-all-cells");
@@ -238,6 +244,7 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       await command(page, "apputils:change-theme", { theme: "JupyterLab Light" });
     });
 
+    assert.deepEqual(external, [], "no requests left the machine");
     const widgetErrors = browser.consoleErrors.filter((e) => /activation-lab|Failed to create view|Could not create a view/i.test(e));
     assert.deepEqual(widgetErrors, [], "no widget errors in the browser console");
 
