@@ -11,10 +11,11 @@
  *
  *   node dist/bench/widget-latency.js [presses=60]
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { browserSkipReason, startLab, type Lab } from "../test/browser/lab";
+import { browserSkipReason, REPO_ROOT, startLab, VENV, type Lab } from "../test/browser/lab";
 import { command, launchBrowser, openNotebook, waitForKernelIdle, waitForRevisionAbove, type Browser } from "../test/browser/page";
 
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,6 +41,21 @@ function notebook(): string {
     }),
   );
   return file;
+}
+
+/** The kernel's share: the same comm message and reply over ZMQ, without server or browser. */
+function kernelRoundTrip(presses: number): { median: number; p95: number } | string {
+  try {
+    const out = execFileSync(path.join(VENV, "bin", "python"), [path.join(REPO_ROOT, "bench", "widget_kernel_roundtrip.py"), String(presses)], {
+      encoding: "utf8",
+      env: { ...process.env, JUPYTER_PATH: path.join(VENV, "share", "jupyter"), ACTIVATION_LAB_QUIET: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 180_000,
+    });
+    return JSON.parse(out.trim().split("\n").pop()!);
+  } catch (e) {
+    return `not measured (${(e as Error).message.split("\n")[0]})`;
+  }
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -110,6 +126,12 @@ async function main(): Promise<void> {
     console.log(`widget-latency: ${ACTIVATIONS.length} activations × ${POINTS} points, ${totals.length} key presses (${backend})`);
     console.log(`  key press → changed chart   median ${median.toFixed(1)} ms   p95 ${p95.toFixed(1)} ms   min ${totals[0].toFixed(1)}   max ${totals[totals.length - 1].toFixed(1)}`);
     console.log(`  of which in-place redraw    median ${quantile(renders, 0.5).toFixed(1)} ms   p95 ${quantile(renders, 0.95).toFixed(1)} ms`);
+    const kernel = kernelRoundTrip(PRESSES);
+    console.log(
+      typeof kernel === "string"
+        ? `  kernel alone (ZMQ)          ${kernel}`
+        : `  kernel alone (ZMQ client)   median ${kernel.median.toFixed(1)} ms   p95 ${kernel.p95.toFixed(1)} ms   (the rest: Jupyter server, websocket, JupyterLab services)`,
+    );
     console.log(`  main-thread long tasks (≥50 ms) during the run: ${result.longTasks.length}${result.longTasks.length ? `, longest ${Math.max(...result.longTasks).toFixed(0)} ms` : ""}`);
     console.log(`  target median < 25 ms: ${median < 25 ? "met" : "MISSED"}; p95 < 50 ms: ${p95 < 50 ? "met" : "MISSED"}`);
     console.log(`  for scale (same JupyterLab): interact+matplotlib 230 ms (${(230 / median).toFixed(1)}× ours), interact+vega-lite re-display 54 ms (${(54 / median).toFixed(1)}× ours)`);
