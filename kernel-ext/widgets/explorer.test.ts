@@ -55,6 +55,8 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 test("the model names match the labextension's module name and version", () => {
   const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../widgets/package.json"), "utf8"));
   const versionTs = fs.readFileSync(path.resolve(__dirname, "../../../widgets/src/version.ts"), "utf8");
+  const root = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../package.json"), "utf8"));
+  assert.equal(pkg.version, root.version, "the labextension is released with the package");
   const w = explore(["relu"]);
   assert.equal(w.get("_model_module"), pkg.name);
   assert.equal(w.get("_view_module"), pkg.name);
