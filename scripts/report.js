@@ -41,7 +41,14 @@ if (notebooks.length === 0) {
   process.exit(1);
 }
 
-const env = { ...process.env, JUPYTER_PATH: path.join(VENV, "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1" };
+// Saved outputs come from the wasm backend (the one every machine has) unless told otherwise, so
+// the re-execution in npm test compares like with like.
+const env = {
+  ...process.env,
+  JUPYTER_PATH: path.join(VENV, "share", "jupyter"),
+  PYDEVD_DISABLE_FILE_VALIDATION: "1",
+  ACTIVATION_LAB_BACKEND: process.env.ACTIVATION_LAB_BACKEND || "wasm",
+};
 const exec = spawnSync(PY, [path.join(ROOT, "test", "notebooks", "run_notebooks.py"), "--timeout", "120", "--write-back", ...notebooks], {
   cwd: ROOT,
   env,

@@ -2,7 +2,8 @@
  * Executes every curated notebook headless (nbclient, the activation-lab kernel from
  * .venv/share/jupyter), fails on any error output or a notebook over 120 s, and checks the
  * key numbers each notebook prints as `[Cn] name = value` against closed forms and the
- * effects the notebook describes.
+ * effects the notebook describes. The kernel computes on the wasm backend unless
+ * ACTIVATION_LAB_BACKEND says otherwise; ACTIVATION_LAB_NOTEBOOKS=03,14 runs a subset.
  */
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
@@ -245,7 +246,14 @@ before(() => {
   const r = spawnSync(python, [helper, "--timeout", String(NOTEBOOK_TIMEOUT_S), ...files.map((f) => path.join(notebooksDir, f))], {
     cwd: repoRoot,
     encoding: "utf8",
-    env: { ...process.env, JUPYTER_PATH: path.join(repoRoot, ".venv", "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1" },
+    env: {
+      ...process.env,
+      JUPYTER_PATH: path.join(repoRoot, ".venv", "share", "jupyter"),
+      PYDEVD_DISABLE_FILE_VALIDATION: "1",
+      // the committed outputs come from the wasm backend (npm run report); the same backend here keeps
+      // training runs comparable whatever faster backend a machine has
+      ACTIVATION_LAB_BACKEND: process.env.ACTIVATION_LAB_BACKEND ?? "wasm",
+    },
     maxBuffer: 256 * 1024 * 1024,
     timeout: (NOTEBOOK_TIMEOUT_S + 30) * 1000 * Math.max(1, files.length),
   });
