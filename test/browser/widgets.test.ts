@@ -177,6 +177,22 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       assert.ok(addable.includes("softplus") && addable.includes("swish") && !addable.includes("gelu"), "the add menu lists the activations not shown");
     });
 
+    await t.test("the keyboard alone adds and removes an activation", async () => {
+      const add = page.locator(`${EXPLORER} .al-toolbar select`);
+      // The first choice after the placeholder (read first: adding it rebuilds the menu).
+      const added = await add.evaluate((select) => select.options[1].value);
+      await add.focus();
+      // On a closed select ArrowDown picks the next option; leaving it (Tab) commits the choice.
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("Tab");
+      await eventually(`${added} added`, async () => (await seriesNames(page)).includes(added));
+      const remove = page.getByRole("button", { name: `remove ${added}` });
+      await remove.focus();
+      await page.keyboard.press("Enter");
+      await eventually(`${added} removed`, async () => !(await seriesNames(page)).includes(added));
+      assert.deepEqual(await seriesNames(page), ["relu", "leaky_relu", "elu", "gelu"]);
+    });
+
     await t.test("the derivative toggle hides f′ in the live view", async () => {
       await page.getByLabel("show f′(x)").click();
       await eventually("the signal off", async () =>
