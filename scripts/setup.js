@@ -162,9 +162,18 @@ if (fs.existsSync(path.join(ROOT, "bin", "activation-lab.js"))) {
   const labextension = listFiles("widgets/labextension", /./);
   step(
     "jupyter-install",
-    fingerprint(["bin/activation-lab.js", "package.json", ...labextension], [process.execPath, ROOT]),
+    fingerprint(["bin/activation-lab.js", "package.json", "scripts/setup.js", ...labextension], [process.execPath, ROOT]),
     () => fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")),
-    () => run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV]),
+    () => {
+      run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV]);
+      // Notebooks saved from this JupyterLab keep their widget state, so they reopen live.
+      const settings = path.join(VENV, "share", "jupyter", "lab", "settings");
+      fs.mkdirSync(settings, { recursive: true });
+      const overridesFile = path.join(settings, "overrides.json");
+      const overrides = fs.existsSync(overridesFile) ? JSON.parse(fs.readFileSync(overridesFile, "utf8")) : {};
+      overrides["@jupyter-widgets/jupyterlab-manager:plugin"] = { ...overrides["@jupyter-widgets/jupyterlab-manager:plugin"], saveState: true };
+      fs.writeFileSync(overridesFile, JSON.stringify(overrides, null, 2) + "\n");
+    },
   );
 }
 
