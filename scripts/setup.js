@@ -115,9 +115,12 @@ const nodeMajor = Number(process.versions.node.split(".")[0]);
 if (nodeMajor < 20) fail(`Node.js 20 or newer is needed (this is ${process.version}).`);
 
 // 1. npm dependencies
+// Only what decides the installed tree counts: editing a script in package.json must not reinstall.
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+const dependencyFields = ["dependencies", "devDependencies", "optionalDependencies", "overrides"].map((k) => JSON.stringify(manifest[k] ?? {}));
 step(
   "npm-dependencies",
-  fingerprint(["package-lock.json", "package.json"], [process.version]),
+  fingerprint(["package-lock.json"], [process.version, ...dependencyFields]),
   () => fs.existsSync(path.join(ROOT, "node_modules", ".package-lock.json")),
   () => run("npm", [fs.existsSync(path.join(ROOT, "package-lock.json")) ? "ci" : "install", "--no-audit", "--no-fund"]),
 );
