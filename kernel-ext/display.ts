@@ -60,8 +60,14 @@ export function plainText(value: unknown, quoteStrings = false): string {
  * formats plain values as a cell's result (strings quoted, as the Node REPL shows them).
  */
 export async function bundleOf(value: unknown, asResult = false): Promise<MimeBundle> {
-  if (isDisplayable(value)) return cleanBundle(await value[DISPLAY](), value);
-  return { "text/plain": plainText(value, asResult) };
+  return bundleNow(value, asResult);
+}
+
+/** The bundle right away when the value can give it synchronously, else a promise of it. */
+function bundleNow(value: unknown, asResult = false): MimeBundle | Promise<MimeBundle> {
+  if (!isDisplayable(value)) return { "text/plain": plainText(value, asResult) };
+  const raw = value[DISPLAY]();
+  return raw instanceof Promise ? raw.then((b) => cleanBundle(b, value)) : cleanBundle(raw, value);
 }
 
 export interface DisplayOptions {
@@ -86,17 +92,20 @@ export class DisplayHandle {
 
 /**
  * Shows a value as a `display_data` output. The bundle may be computed asynchronously; the
- * cell's reply waits for it, so outputs always belong to the cell that made them.
+ * cell's reply waits for it, so outputs always belong to the cell that made them. A bad
+ * bundle throws here when it is synchronous (and is reported on stderr when it is not).
  */
 export function display(value: unknown, options: DisplayOptions = {}): DisplayHandle {
   if (options.display_id !== undefined && (typeof options.display_id !== "string" || options.display_id === "")) {
     throw new Error("display_id must be a non-empty string");
   }
   const displayId = options.display_id ?? randomUUID();
-  const work = bundleOf(value).then((data) => {
-    publish("display_data", { data, metadata: options.metadata ?? {}, transient: { display_id: displayId } });
-  });
-  void trackOutput(work).catch((e) => process.stderr.write(`display failed: ${(e as Error).message}\n`));
+  const send = (data: MimeBundle): void => publish("display_data", { data, metadata: options.metadata ?? {}, transient: { display_id: displayId } });
+  // Synchronous bundles go out at once, keeping their place among prints; asynchronous ones
+  // (vega's SVG rendering) go out when ready, and the cell's reply waits for them.
+  const bundle = bundleNow(value);
+  if (bundle instanceof Promise) void trackOutput(bundle.then(send)).catch((e) => process.stderr.write(`display failed: ${(e as Error).message}\n`));
+  else send(bundle);
   return new DisplayHandle(displayId);
 }
 

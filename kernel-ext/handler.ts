@@ -10,7 +10,8 @@ import * as path from "path";
 import { inspect } from "util";
 import { JupyterHandlerImpl } from "tslab/dist/jupyter";
 import { createExecutor, ConverterSet, Executor } from "tslab/dist/executor";
-import { createConverter, Converter, Diagnostic } from "tslab/dist/converter";
+import { createConverter, Converter, ConvertResult, Diagnostic } from "tslab/dist/converter";
+import { getCodeMetadata } from "tslab/dist/metadata";
 
 export interface CellError {
   ename: string;
@@ -36,8 +37,12 @@ export const TYPESCRIPT_VERSION: string = ts.version;
 class LazyConverters implements ConverterSet {
   private nodeConverter?: Converter;
   private browserConverter?: Converter;
+  /** A conversion done ahead of the executor's own call (see `prepare`). */
+  private prepared?: { prevDecl: string; src: string; result: ConvertResult };
   /** Diagnostics of the last conversion, with their TypeScript codes (tslab prints only text). */
   lastDiagnostics: Diagnostic[] = [];
+  /** The executor's last conversion: its source and result. */
+  lastCall?: { src: string; result: ConvertResult };
 
   get node(): Converter {
     if (!this.nodeConverter) {
@@ -45,13 +50,24 @@ class LazyConverters implements ConverterSet {
       this.nodeConverter = {
         ...real,
         convert: (prevDecl, src) => {
-          const result = real.convert(prevDecl, src);
+          const ahead = this.prepared;
+          this.prepared = undefined;
+          const result = ahead && ahead.prevDecl === prevDecl && ahead.src === src ? ahead.result : real.convert(prevDecl, src);
           this.lastDiagnostics = result.diagnostics;
+          this.lastCall = { src, result };
           return result;
         },
       };
     }
     return this.nodeConverter;
+  }
+
+  /** Compiles a cell now; the executor's identical call that follows gets this result. */
+  prepare(prevDecl: string, src: string): void {
+    this.prepared = undefined;
+    const node = this.node;
+    const result = node.convert(prevDecl, src);
+    this.prepared = { prevDecl, src, result };
   }
 
   get browser(): Converter {
@@ -68,6 +84,8 @@ class LazyConverters implements ConverterSet {
 /** Stack frames of the kernel's own machinery, hidden from tracebacks. */
 const INTERNAL_FRAME = /\(node:|at node:|[/\\]tslab[/\\]dist[/\\]|[/\\]dist[/\\]kernel-ext[/\\]|^\s+at new Promise|^\s+at <anonymous>$/;
 
+export const INTERRUPTED: CellError = { ename: "Interrupted", evalue: "execution was interrupted", traceback: ["Interrupted: execution was interrupted"] };
+
 function isInterrupt(e: unknown): boolean {
   const message = (e as Error)?.message ?? "";
   return /Script execution was interrupted by `SIGINT`|Interrupted asynchronously/.test(message);
@@ -75,9 +93,7 @@ function isInterrupt(e: unknown): boolean {
 
 /** Turns whatever a cell threw into the ename/evalue/traceback triple of an `error` message. */
 export function describeError(e: unknown): CellError {
-  if (isInterrupt(e)) {
-    return { ename: "Interrupted", evalue: "execution was interrupted", traceback: ["Interrupted: execution was interrupted"] };
-  }
+  if (isInterrupt(e)) return { ...INTERRUPTED, traceback: [...INTERRUPTED.traceback] };
   if (e instanceof Error) {
     const ename = e.name || e.constructor?.name || "Error";
     let lines = (e.stack ?? `${ename}: ${e.message}`).split("\n");
@@ -103,6 +119,9 @@ function describeDiagnostics(diagnostics: Diagnostic[]): CellError {
 }
 
 export class ActivationLabHandler extends JupyterHandlerImpl {
+  /** The declarations of earlier cells, as tslab's executor holds them (for `prepare`). */
+  private declarations = "";
+
   private constructor(
     private readonly cellExecutor: Executor,
     private readonly converters: LazyConverters,
@@ -168,18 +187,35 @@ export class ActivationLabHandler extends JupyterHandlerImpl {
     return unfinished ? { status: "incomplete", indent: "" } : { status: "invalid" };
   }
 
-  /** Runs one cell; never throws. */
-  async run(code: string): Promise<CellOutcome> {
+  /**
+   * Runs one cell; never throws. `interrupted` tells whether an interrupt arrived since the cell
+   * began: compilation runs first and the event loop gets one turn, so an interrupt that came
+   * in while compiling stops the cell before it runs (once running, a synchronous loop is
+   * stopped by SIGINT itself, but a signal that arrived before that would be lost).
+   */
+  async run(code: string, interrupted: () => boolean = () => false): Promise<CellOutcome> {
     this.sink.hasValue = false;
     this.sink.value = undefined;
     this.sink.thrown = undefined;
     this.converters.lastDiagnostics = [];
+    this.converters.lastCall = undefined;
+    const meta = getCodeMetadata(code);
+    const plainCell = !meta.module && meta.mode !== "browser";
     let ok: boolean;
     try {
+      if (plainCell) {
+        this.converters.prepare(this.declarations, code);
+        // Two check phases bracket one poll phase, where libuv hands pending signals to JS.
+        for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+        if (interrupted()) return { ok: false, error: { ...INTERRUPTED } };
+      }
       ok = await this.cellExecutor.execute(code);
     } catch (e) {
       return { ok: false, error: describeError(e) };
     }
+    // Mirror the executor's declarations: they change exactly when a plain cell succeeds.
+    const call = this.converters.lastCall as LazyConverters["lastCall"];
+    if (ok && plainCell && call?.src === code) this.declarations = call.result.declOutput ?? "";
     if (ok) return { ok: true, hasValue: this.sink.hasValue, value: this.sink.value };
     if (this.converters.lastDiagnostics.length > 0) return { ok: false, error: describeDiagnostics(this.converters.lastDiagnostics) };
     // Read through the type: the executor's console callbacks fill the sink during execute().

@@ -75,6 +75,8 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
   private streamFlushScheduled = false;
   private firstCell: Promise<unknown> | undefined;
   private warmed = false;
+  /** Interrupts received so far (a cell compares counts to see one that came while it ran). */
+  private interrupts = 0;
 
   constructor(private readonly options: KernelOptions) {
     const handler = ActivationLabHandler.create(options.rootDir, options.version);
@@ -123,6 +125,7 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
   }
 
   interrupt(): void {
+    this.interrupts++;
     requestInterrupt();
     this.kernelHandler.interrupt();
   }
@@ -317,7 +320,8 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     if (storeHistory) this.history.add(count, code);
     takeInterrupt(); // an interrupt that arrived while idle must not stop this cell
     this.warm();
-    let outcome = await this.firstCellReady().then(() => this.kernelHandler.run(code));
+    const interruptsBefore = this.interrupts;
+    let outcome = await this.firstCellReady().then(() => this.kernelHandler.run(code, () => this.interrupts > interruptsBefore));
     this.options.afterEachCell?.();
     // One event-loop turn: a rejection the cell left unhandled is reported now, in this cell.
     await new Promise((resolve) => setImmediate(resolve));

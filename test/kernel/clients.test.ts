@@ -37,7 +37,7 @@ test("comms and widget protocol 2.1.0 with a jupyter_client front end", { timeou
 
 test("failing cells, interrupts, malformed comms and 1,000 widget round trips leave the kernel alive", { timeout: 300_000 }, async () => {
   // --expose-gc lets the memory check compare live heaps after full collections.
-  const output = await suite("test_robustness", 13, { NODE_OPTIONS: "--expose-gc" });
+  const output = await suite("test_robustness", 15, { NODE_OPTIONS: "--expose-gc" });
   assert.match(output, /live heap [+-][\d.]+ MB \(gc: function\)/, `the heap measurement did not run with gc:\n${output}`);
 });
 

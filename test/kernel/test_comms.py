@@ -68,11 +68,13 @@ class CommsAndWidgets(unittest.TestCase):
 
     def test_comm_messages_are_served_while_a_cell_awaits(self):
         slider = self.new_slider("awaitSlider", value=0, max=100)
-        cell = self.k.kc.execute("const got = await new Promise<number>((resolve) => awaitSlider.onChange((v) => resolve(v))); got * 2")
-        # Wait until the cell is running, then move the slider from the "front end".
+        cell = self.k.kc.execute(
+            "const got = await new Promise<number>((resolve) => { awaitSlider.onChange((v) => resolve(v)); console.log('waiting'); }); got * 2"
+        )
+        # Wait until the cell is waiting for the slider, then move it from the "front end".
         while True:
             msg = self.k.kc.get_iopub_msg(timeout=30)
-            if msg["parent_header"].get("msg_id") == cell and msg["msg_type"] == "execute_input":
+            if msg["parent_header"].get("msg_id") == cell and msg["msg_type"] == "stream" and "waiting" in msg["content"]["text"]:
                 break
         update = self.k.widget_update(slider, {"value": 21})
         echo = self.k.outputs_for(update)

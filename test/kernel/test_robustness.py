@@ -72,6 +72,17 @@ class Robustness(unittest.TestCase):
         self.assertEqual((reply["status"], reply["ename"]), ("error", "Interrupted"))
         self.assert_alive()
 
+    def test_an_interrupt_sent_while_the_cell_still_compiles_is_not_lost(self):
+        for attempt in range(3):
+            # A new type each time, so compilation takes a noticeable while.
+            msg_id = self.k.kc.execute(f"interface Shape{attempt} {{ a: number; b: string }}; const s{attempt}: Shape{attempt}[] = []; while (true) {{ s{attempt}.length; }}")
+            self.wait_for_execute_input(msg_id)
+            self.k.km.interrupt_kernel()
+            self.k.outputs_for(msg_id, timeout=20)
+            reply = self.k.shell_reply(msg_id, timeout=20)["content"]
+            self.assertEqual((reply["status"], reply["ename"]), ("error", "Interrupted"), f"attempt {attempt}")
+        self.assert_alive()
+
     def test_interrupt_stops_an_awaiting_cell_and_loops_that_check_for_it(self):
         msg_id = self.k.kc.execute(
             'import { takeInterrupt, yieldToEventLoop } from "activation-lab/kernel";'
@@ -122,6 +133,21 @@ class Robustness(unittest.TestCase):
         self.k.outputs_for(msg_id, timeout=20)
         self.assertEqual(self.k.shell_reply(msg_id, timeout=20)["content"]["ename"], "Interrupted")
         self.assert_alive()
+
+    def test_bursts_of_output_arrive_complete_and_in_order(self):
+        reply, outputs = self.k.execute(
+            'import { display } from "activation-lab/kernel";'
+            'for (let i = 0; i < 500; i++) { console.log(`line ${i}`); display(`shown ${i}`); }'
+        )
+        self.assertEqual(reply["status"], "ok")
+        sequence = []
+        for m in outputs:
+            if m["msg_type"] == "stream":
+                sequence += [line for line in m["content"]["text"].splitlines()]
+            elif m["msg_type"] == "display_data":
+                sequence.append(m["content"]["data"]["text/plain"])
+        expected = [s for i in range(500) for s in (f"line {i}", f"shown {i}")]
+        self.assertEqual(sequence, expected)
 
     def send_raw(self, parts):
         """Sends hand-made JSON frames with a valid signature (so only their content is wrong)."""
