@@ -11,37 +11,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REFERENCE, centralDifference } from "../test/support/reference";
 import { activation, availableBackends, listActivations, tf, useBackend, type BackendName } from "../src";
+import { spreadInputs, timeMs as timeRepeated } from "./support/timing";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
 const STRICT = new Set(["relu", "sigmoid", "tanh", "elu", "swish"]);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeMs(fn: () => void | Promise<void>): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
-
-function inputs(): Float32Array {
-  // Deterministic spread over [−12, 12]: both tails and the bend are exercised.
-  const x = new Float32Array(N);
-  let s = 12345;
-  for (let i = 0; i < N; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    x[i] = (s / 2147483648) * 24 - 12;
-  }
-  return x;
-}
+const timeMs = (fn: () => void | Promise<void>) => timeRepeated(fn, REPEATS);
 
 function torchBaseline(threads: number, names: string[]): Record<string, { value_ms: number; grad_ms: number }> | string {
   const python = path.resolve(__dirname, "../../.venv/bin/python");
@@ -58,7 +33,7 @@ function fmt(v: number | undefined, digits = 2): string {
 
 async function main(): Promise<void> {
   const names = listActivations();
-  const xs = inputs();
+  const xs = spreadInputs(N);
   const backends = (await availableBackends()).filter((b): b is BackendName => b !== undefined);
   const results: Record<string, Record<string, { value: number; grad: number }>> = {};
   let wasmThreads = 1;

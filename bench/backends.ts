@@ -15,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { activation, availableBackends, gradientFlow, tf, useBackend, type BackendName } from "../src";
 import { recommendedInit } from "../src/experiments/network";
+import { spreadInputs, timeMs } from "./support/timing";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -34,32 +35,6 @@ interface Column {
   flowMs?: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeMs(fn: () => Promise<void> | void, repeats: number): Promise<number> {
-  await fn(); // warm-up: kernel compilation, shader pipelines
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
-
-function inputs(): Float32Array {
-  const x = new Float32Array(N);
-  let s = 12345;
-  for (let i = 0; i < N; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    x[i] = (s / 2147483648) * 24 - 12;
-  }
-  return x;
-}
-
 function torch(script: string, job: object): { ok: true; out: Record<string, unknown> } | { ok: false; why: string } {
   if (!fs.existsSync(PYTHON)) return { ok: false, why: `no Python at ${PYTHON}` };
   const r = spawnSync(PYTHON, [path.join(TORCH_DIR, script)], { input: JSON.stringify(job), encoding: "utf8", maxBuffer: 1 << 24 });
@@ -75,7 +50,7 @@ function table(header: string[], rows: string[][]): string {
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "—" : v < 10 ? v.toFixed(2) : v.toFixed(0));
 
 async function main(): Promise<void> {
-  const xs = inputs();
+  const xs = spreadInputs(N);
   const columns: Column[] = [];
   // gradientFlow's "auto" init measures each activation once (cached); do it here, on the
   // default backend, so no backend's timing carries it.

@@ -16,15 +16,11 @@ import { activation } from "../src/activations";
 import { gradientFlow } from "../src/experiments";
 import { recommendedInit } from "../src/experiments/network";
 import { Rng } from "../src/experiments/rng";
+import { median } from "./support/timing";
 
 const ACTIVATIONS = ["sigmoid", "tanh", "relu", "gelu", "selu"];
 const SHAPE = { depth: 20, width: 256, batch: 256, bins: 50 };
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 async function timeFlow(repeats: number): Promise<number> {
   await gradientFlow({ activations: ACTIVATIONS, ...SHAPE, depth: 2 }); // warm-up: kernels, wasm compile
