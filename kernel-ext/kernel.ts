@@ -82,6 +82,22 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     const handler = ActivationLabHandler.create(options.rootDir, options.version);
     super(handler, options.connectionFile);
     this.kernelHandler = handler;
+    this.unlimitedIopubQueue();
+  }
+
+  /**
+   * ZeroMQ's default high-water mark (1,000 messages) makes a PUB socket silently drop output
+   * when a cell emits a burst faster than the client reads, idle status included, which leaves
+   * the front end waiting forever. tslab creates and binds the sockets inside `init`, so the
+   * option is set in its bind step (options apply to connections made after they are set).
+   */
+  private unlimitedIopubQueue(): void {
+    const self = this as unknown as { bindSocket(sock: zmq.Socket, port: number): Promise<void> };
+    const bind = self.bindSocket.bind(this);
+    self.bindSocket = (sock, port) => {
+      if (sock === this.iopub) this.iopub.sendHighWaterMark = 0;
+      return bind(sock, port);
+    };
   }
 
   override async init(): Promise<void> {

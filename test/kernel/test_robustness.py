@@ -137,7 +137,7 @@ class Robustness(unittest.TestCase):
     def test_bursts_of_output_arrive_complete_and_in_order(self):
         reply, outputs = self.k.execute(
             'import { display } from "activation-lab/kernel";'
-            'for (let i = 0; i < 500; i++) { console.log(`line ${i}`); display(`shown ${i}`); }'
+            'for (let i = 0; i < 1500; i++) { console.log(`line ${i}`); display(`shown ${i}`); }'
         )
         self.assertEqual(reply["status"], "ok")
         sequence = []
@@ -146,7 +146,7 @@ class Robustness(unittest.TestCase):
                 sequence += [line for line in m["content"]["text"].splitlines()]
             elif m["msg_type"] == "display_data":
                 sequence.append(m["content"]["data"]["text/plain"])
-        expected = [s for i in range(500) for s in (f"line {i}", f"shown {i}")]
+        expected = [s for i in range(1500) for s in (f"line {i}", f"shown {i}")]
         self.assertEqual(sequence, expected)
 
     def send_raw(self, parts):
