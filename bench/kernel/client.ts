@@ -63,6 +63,13 @@ export class KernelClient {
     const args = argv.map((a) => a.replace("{connection_file}", conn.file));
     const child = spawn(args[0], args.slice(1), { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ACTIVATION_LAB_QUIET: "1" } });
     child.stderr?.resume();
+    // A benchmark that fails half-way must not leave kernels or files behind.
+    const cleanUp = (): void => {
+      child.kill("SIGKILL");
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+    process.once("exit", cleanUp);
+    child.once("exit", () => process.removeListener("exit", cleanUp));
     const client = new KernelClient(child, conn);
     client.shell.connect(`tcp://127.0.0.1:${conn.shell}`);
     client.iopub.connect(`tcp://127.0.0.1:${conn.iopub}`);
