@@ -26,7 +26,7 @@ export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
 export type { VegaLiteSpec } from "./charts/palette";
 export { renderSvg, chartBundle } from "./charts/render";
 export * from "./experiments";
-export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost } from "./live";
+export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost, requestInterrupt, takeInterrupt, yieldToEventLoop } from "./live";
 export type { MimeBundle, Displayable, LiveHost, ProgressReporter } from "./live";
 
 export interface ExploreOptions extends CurveOptions {
