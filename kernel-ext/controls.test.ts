@@ -1,20 +1,17 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { Header, OutputChannel, PublishOptions, setOutputChannel, withParent } from "./channel";
-import { CommManager, setCommManager } from "./comm";
+import { Header, withParent } from "./channel";
+import { CommManager } from "./comm";
 import { Button, Checkbox, Dropdown, FloatSlider, HBox, IntSlider, Output } from "./controls";
 import { controlFor, interactive } from "./interact";
 import { settleOutputs } from "./display";
 import { Widget } from "./widget";
+import { recordingFrontEnd, type Sent } from "../test/support/recording-channel";
 
-let sent: { msgType: string; content: Record<string, unknown>; options: PublishOptions }[] = [];
+let sent: Sent[] = [];
 let manager: CommManager;
 beforeEach(() => {
-  sent = [];
-  const channel: OutputChannel = { publish: (msgType, content, options = {}) => void sent.push({ msgType, content, options }) };
-  setOutputChannel(channel);
-  manager = new CommManager();
-  setCommManager(manager);
+  ({ sent, manager } = recordingFrontEnd());
   process.env.ACTIVATION_LAB_QUIET = "1";
 });
 

@@ -1,26 +1,16 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { OutputChannel, PublishOptions, setOutputChannel } from "./channel";
-import { CommManager, commErrors, setCommManager } from "./comm";
+import { CommManager, commErrors } from "./comm";
 import { Widget, WidgetModelIds, WIDGET_VIEW_MIME } from "./widget";
 import { DISPLAY } from "../src/live";
-
-interface Sent {
-  msgType: string;
-  content: Record<string, unknown>;
-  options: PublishOptions;
-}
+import { recordingFrontEnd, type Sent } from "../test/support/recording-channel";
 
 let sent: Sent[] = [];
 let manager: CommManager;
 process.env.ACTIVATION_LAB_QUIET = "1";
 
 beforeEach(() => {
-  sent = [];
-  const channel: OutputChannel = { publish: (msgType, content, options = {}) => void sent.push({ msgType, content, options }) };
-  setOutputChannel(channel);
-  manager = new CommManager();
-  setCommManager(manager);
+  ({ sent, manager } = recordingFrontEnd());
 });
 
 const ids: WidgetModelIds = {
@@ -88,7 +78,7 @@ test("a front-end update is echoed before listeners run, and listener sets of th
     order.push(`listener sees ${sent.length} messages`);
     await w.set({ count: c.new, label: `count=${c.new}` });
   });
-  sent = [];
+  sent.length = 0;
   await frontEnd(w, { method: "update", state: { count: 7 }, buffer_paths: [] });
   assert.equal(sent[0].msgType, "comm_msg");
   assert.deepEqual(sent[0].content.data, { method: "echo_update", state: { count: 7 }, buffer_paths: [] });
@@ -133,11 +123,11 @@ test("custom messages reach onCustom with their buffers, and send() emits custom
 test("a value of the wrong type from the front end is rejected and corrected; junk is logged and dropped", async () => {
   const w = new TestWidget(2);
   const errorsBefore = commErrors();
-  sent = [];
+  sent.length = 0;
   await frontEnd(w, { method: "update", state: { count: "many" } });
   assert.equal(w.get("count"), 2);
   assert.deepEqual(lastComm("update")!.content.data, { method: "update", state: { count: 2 }, buffer_paths: [] });
-  sent = [];
+  sent.length = 0;
   await frontEnd(w, { method: "explode" });
   await frontEnd(w, { method: "update", state: "nope" });
   await frontEnd(w, { method: "update", state: {}, buffer_paths: [["x"]] });

@@ -2,19 +2,13 @@ import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { OutputChannel, PublishOptions, setOutputChannel } from "../channel";
-import { CommManager, setCommManager } from "../comm";
+import { CommManager } from "../comm";
 import { WIDGET_VIEW_MIME } from "../widget";
 import { DISPLAY, type MimeBundle } from "../../src/live";
 import { tf } from "../../src/tf";
 import { defineActivation, removeActivation } from "../../src/activations";
 import { ActivationExplorer, explore } from "./explorer";
-
-interface Sent {
-  msgType: string;
-  content: Record<string, unknown>;
-  options: PublishOptions;
-}
+import { recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
 
 let sent: Sent[] = [];
 let manager: CommManager;
@@ -22,11 +16,7 @@ process.env.ACTIVATION_LAB_QUIET = "1";
 process.env.ACTIVATION_LAB_BACKEND ??= "cpu";
 
 beforeEach(() => {
-  sent = [];
-  const channel: OutputChannel = { publish: (msgType, content, options = {}) => void sent.push({ msgType, content, options }) };
-  setOutputChannel(channel);
-  manager = new CommManager();
-  setCommManager(manager);
+  ({ sent, manager } = recordingFrontEnd());
 });
 
 function frontEnd(w: ActivationExplorer, state: Record<string, unknown>): Promise<void> {
@@ -90,7 +80,7 @@ test("a slider change from the front end recomputes with the new parameter", asy
   const w = explore(["leaky_relu", "elu"], { from: -2, to: 2, points: 5 });
   await w.whenIdle();
   assert.deepEqual(w.get("params"), { leaky_relu: { alpha: 0.01 }, elu: { alpha: 1 } });
-  sent = [];
+  sent.length = 0;
   await frontEnd(w, { params: { leaky_relu: { alpha: 0.25 }, elu: { alpha: 2 } } });
   await w.whenIdle();
   const curves = lastSentCurves()!;
@@ -115,7 +105,7 @@ test("bad values set an error naming the problem and keep the last good curves",
   const w = explore(["relu"], { points: 11 });
   await w.whenIdle();
   const good = w.get("curves");
-  sent = [];
+  sent.length = 0;
   await frontEnd(w, { x_range: [3, 1] });
   await w.whenIdle();
   assert.match(w.get("error"), /from \(3\) must be less than to \(1\)/);

@@ -1,7 +1,6 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { OutputChannel, PublishOptions, setOutputChannel } from "../channel";
-import { CommManager, setCommManager } from "../comm";
+import { CommManager } from "../comm";
 import { WIDGET_VIEW_MIME } from "../widget";
 import { DISPLAY, type MimeBundle } from "../../src/live";
 import { gradientFlow } from "../../src/experiments/gradient-flow";
@@ -9,12 +8,7 @@ import { gradStats } from "../../src/experiments/stats";
 import { train } from "../../src/experiments/train";
 import { gradientHistograms, GradientHistograms, histogramChartSpec } from "./histograms";
 import { renderSvg } from "../../src/charts/render";
-
-interface Sent {
-  msgType: string;
-  content: Record<string, unknown>;
-  options: PublishOptions;
-}
+import { recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
 
 let sent: Sent[] = [];
 let manager: CommManager;
@@ -22,11 +16,7 @@ process.env.ACTIVATION_LAB_QUIET = "1";
 process.env.ACTIVATION_LAB_BACKEND ??= "cpu";
 
 beforeEach(() => {
-  sent = [];
-  const channel: OutputChannel = { publish: (msgType, content, options = {}) => void sent.push({ msgType, content, options }) };
-  setOutputChannel(channel);
-  manager = new CommManager();
-  setCommManager(manager);
+  ({ sent, manager } = recordingFrontEnd());
 });
 
 function frontEnd(w: GradientHistograms, state: Record<string, unknown>): Promise<void> {
