@@ -83,7 +83,7 @@ test("--user and --sys-prefix pick the user data dir and the Python prefix", (t)
 test("bad command lines exit 2 with a message naming the problem and the valid choices", () => {
   const cases: [string[], RegExp][] = [
     [["install", "--everywhere"], /unknown option for install: --everywhere; valid: --user, --sys-prefix/],
-    [["install", "--user", "--prefix", "/tmp/x"], /choose one of --user, --sys-prefix, --prefix P/],
+    [["install", "--user", "--prefix", "some-prefix"], /choose one of --user, --sys-prefix, --prefix P/],
     [["install", "--prefix"], /--prefix needs a value/],
     [["launch"], /unknown command "launch"; valid: kernel, install, uninstall/],
     [["kernel"], /kernel needs --connection-file FILE/],
