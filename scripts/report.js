@@ -73,7 +73,12 @@ for (const line of (exec.stdout || "").split("\n")) {
 
 if (executed.length) {
   fs.mkdirSync(OUT, { recursive: true });
-  const status = run(JUPYTER, ["nbconvert", "--to", "html", "--output-dir", OUT, ...executed], { env });
+  // The HTML is for reading anywhere, offline included: without the saved widget state
+  // nbconvert draws each widget's static fallback (vega-lite's server-side SVG) instead of an
+  // empty placeholder that needs a widget manager from the network. The notebooks themselves
+  // keep their widget state for JupyterLab.
+  const staticCharts = ["--ClearMetadataPreprocessor.enabled=True"];
+  const status = run(JUPYTER, ["nbconvert", "--to", "html", ...staticCharts, "--output-dir", OUT, ...executed], { env });
   if (status !== 0) failed = true;
   else console.log(`HTML for ${executed.length} notebook(s) in ${path.relative(ROOT, OUT)}/`);
 }
