@@ -12,6 +12,17 @@ interface ChartOptions {
   height?: number;
 }
 
+/** The frame every experiment chart shares: v5 schema, optional title, inline data, a quiet view. */
+function chartFrame(title: string | undefined, values: object[], body: Record<string, unknown>): VegaLiteSpec {
+  return {
+    $schema: VEGA_LITE_V5_SCHEMA,
+    ...(title ? { title } : {}),
+    data: { values },
+    ...body,
+    config: { view: { stroke: null }, axis: { grid: true } },
+  };
+}
+
 function colorScale(labels: string[], title: string) {
   return { field: title, type: "nominal", title, scale: { domain: labels, range: paletteFor(labels.length) } };
 }
@@ -27,12 +38,9 @@ export function pairingSpec(x: ArrayLike<number>, series: { pairing: string; gra
       if (Number.isFinite(g) && g !== 0) values.push({ z: x[i], pairing: s.pairing, magnitude: Math.abs(g), gradient: g });
     }
   }
-  return {
-    $schema: VEGA_LITE_V5_SCHEMA,
-    ...(title ? { title } : {}),
+  return chartFrame(title, values, {
     width,
     height,
-    data: { values },
     mark: { type: "line", strokeWidth: 2 },
     encoding: {
       x: { field: "z", type: "quantitative", title: "logit of the true class z (wrong ← 0 → right)" },
@@ -40,8 +48,7 @@ export function pairingSpec(x: ArrayLike<number>, series: { pairing: string; gra
       color: colorScale(series.map((s) => s.pairing), "pairing"),
       tooltip: [{ field: "pairing" }, { field: "z", type: "quantitative", format: ".2f" }, { field: "gradient", type: "quantitative", format: ".3e" }],
     },
-    config: { view: { stroke: null }, axis: { grid: true } },
-  };
+  });
 }
 
 /** Mean ‖h_t‖ over time, log scale; solid = plain cell, dashed = gated. */
@@ -50,12 +57,9 @@ export function recurrentSpec(runs: { activation: string; gated: boolean; norms:
   const values = runs.flatMap((r) =>
     r.norms.flatMap((n, t) => (Number.isFinite(n) && n > 0 ? [{ step: t + 1, activation: r.activation, cell: r.gated ? "gated" : "plain", norm: n }] : [])),
   );
-  return {
-    $schema: VEGA_LITE_V5_SCHEMA,
-    ...(title ? { title } : {}),
+  return chartFrame(title, values, {
     width,
     height,
-    data: { values },
     mark: { type: "line", strokeWidth: 2 },
     encoding: {
       x: { field: "step", type: "quantitative", title: "time step t" },
@@ -64,8 +68,7 @@ export function recurrentSpec(runs: { activation: string; gated: boolean; norms:
       strokeDash: { field: "cell", type: "nominal", title: "cell", scale: { domain: ["plain", "gated"], range: [[1, 0], [6, 3]] } },
       tooltip: [{ field: "activation" }, { field: "cell" }, { field: "step", type: "quantitative" }, { field: "norm", type: "quantitative", format: ".3e" }],
     },
-    config: { view: { stroke: null }, axis: { grid: true } },
-  };
+  });
 }
 
 /** first/last gradient-norm ratio per activation, grouped by norm, log scale. */
@@ -73,10 +76,7 @@ export function normComparisonSpec(rows: { norm: string; runs: { activation: str
   const { title, width = 140, height = 260 } = options;
   const values = rows.flatMap((r) => r.runs.filter((run) => Number.isFinite(run.ratio) && run.ratio > 0).map((run) => ({ norm: r.norm, activation: run.activation, ratio: run.ratio })));
   const labels = [...new Set(values.map((v) => v.activation))];
-  return {
-    $schema: VEGA_LITE_V5_SCHEMA,
-    ...(title ? { title } : {}),
-    data: { values },
+  return chartFrame(title, values, {
     facet: { column: { field: "norm", type: "nominal", title: "normalization", sort: rows.map((r) => r.norm) } },
     spec: {
       width,
@@ -89,8 +89,7 @@ export function normComparisonSpec(rows: { norm: string; runs: { activation: str
         tooltip: [{ field: "norm" }, { field: "activation" }, { field: "ratio", type: "quantitative", format: ".3e" }],
       },
     },
-    config: { view: { stroke: null }, axis: { grid: true } },
-  };
+  });
 }
 
 /** Dead and saturated shares before and after the shift, per activation (worst layer for dead, mean for saturated). */
@@ -103,10 +102,7 @@ export function driftSpec(rows: { activation: string; before: { dead: number[]; 
       { activation: r.activation, when, measure: "saturated units (mean)", share: mean(r[when].saturated) },
     ]),
   );
-  return {
-    $schema: VEGA_LITE_V5_SCHEMA,
-    ...(title ? { title } : {}),
-    data: { values },
+  return chartFrame(title, values, {
     facet: { row: { field: "measure", type: "nominal", title: null }, column: { field: "activation", type: "nominal", title: null, sort: rows.map((r) => r.activation) } },
     spec: {
       width,
@@ -119,6 +115,5 @@ export function driftSpec(rows: { activation: string; before: { dead: number[]; 
         tooltip: [{ field: "activation" }, { field: "measure" }, { field: "when" }, { field: "share", type: "quantitative", format: ".1%" }],
       },
     },
-    config: { view: { stroke: null }, axis: { grid: true } },
-  };
+  });
 }
