@@ -8,7 +8,7 @@ import { DISPLAY, type MimeBundle } from "../../src/live";
 import { tf } from "../../src/tf";
 import { defineActivation, removeActivation } from "../../src/activations";
 import { ActivationExplorer, explore } from "./explorer";
-import { recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
+import { frontEndUpdate, recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
 
 let sent: Sent[] = [];
 let manager: CommManager;
@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 function frontEnd(w: ActivationExplorer, state: Record<string, unknown>): Promise<void> {
-  return manager.handle("comm_msg", { comm_id: w.id, data: { method: "update", state, buffer_paths: [] } }, []);
+  return frontEndUpdate(manager, w.id, state);
 }
 
 /** The curves of the newest kernel "update" that carried them, decoded from its buffers. */

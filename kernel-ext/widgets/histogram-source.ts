@@ -4,18 +4,13 @@
  * (activation, step, layer). Only the documented fields are read, so any object of that
  * shape works, not just instances of the experiment classes.
  */
+import type { GradStats } from "../../src/experiments/stats";
 
-export interface HistogramStats {
+/** The experiments' GradStats, read loosely: any array-like histogram, norm optional. */
+export type HistogramStats = Omit<GradStats, "norm" | "histogram"> & {
   norm?: number;
-  mean: number;
-  std: number;
-  min: number;
-  max: number;
-  zeroFraction: number;
-  nan: number;
-  inf: number;
   histogram: { edges: ArrayLike<number>; counts: ArrayLike<number> };
-}
+};
 
 interface LayerLike {
   layer: number;

@@ -8,7 +8,7 @@ import { gradStats } from "../../src/experiments/stats";
 import { train } from "../../src/experiments/train";
 import { gradientHistograms, GradientHistograms, histogramChartSpec } from "./histograms";
 import { renderSvg } from "../../src/charts/render";
-import { recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
+import { frontEndUpdate, recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
 
 let sent: Sent[] = [];
 let manager: CommManager;
@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 
 function frontEnd(w: GradientHistograms, state: Record<string, unknown>): Promise<void> {
-  return manager.handle("comm_msg", { comm_id: w.id, data: { method: "update", state, buffer_paths: [] } }, []);
+  return frontEndUpdate(manager, w.id, state);
 }
 
 /**

@@ -11,6 +11,11 @@ export interface Sent {
   options: PublishOptions;
 }
 
+/** A front-end trait change, as JupyterLab's widget manager sends it (no binary buffers). */
+export function frontEndUpdate(manager: CommManager, widgetId: string, state: Record<string, unknown>): Promise<void> {
+  return manager.handle("comm_msg", { comm_id: widgetId, data: { method: "update", state, buffer_paths: [] } }, []);
+}
+
 export function recordingFrontEnd(): { sent: Sent[]; manager: CommManager } {
   const sent: Sent[] = [];
   const channel: OutputChannel = { publish: (msgType, content, options = {}) => void sent.push({ msgType, content, options }) };
