@@ -42,51 +42,79 @@ export interface ForwardStats {
 export const SATURATION_THRESHOLD = 0.01;
 
 export function gradStats(values: Float32Array, bins: number): GradStats {
-  let finite = 0;
-  let nan = 0;
-  let inf = 0;
-  let zeros = 0;
+  // Two passes in the common all-finite case: moments with extremes, then the histogram with
+  // the zero count (fewer, simpler loops run faster in V8 than one loop doing everything). A
+  // non-finite sum of squares means NaN or ±Infinity is present; the careful loop then counts
+  // them apart and keeps them out of the moments.
+  const fast = momentsAndExtremes(values);
+  const m = Number.isFinite(fast.sumSq) ? { ...fast, finite: values.length, nan: 0, inf: 0 } : carefulMoments(values);
+  const mean = m.finite ? m.sum / m.finite : NaN;
+  const variance = m.finite ? Math.max(0, m.sumSq / m.finite - mean * mean) : NaN;
+  const min = m.finite ? m.min : NaN;
+  const max = m.finite ? m.max : NaN;
+  const { histogram, zeros } = binned(values, bins, min, max);
+  return {
+    norm: Math.sqrt(m.sumSq),
+    mean,
+    std: Math.sqrt(variance),
+    min,
+    max,
+    zeroFraction: values.length ? zeros / values.length : 0,
+    nan: m.nan,
+    inf: m.inf,
+    histogram,
+  };
+}
+
+function momentsAndExtremes(values: Float32Array): { sum: number; sumSq: number; min: number; max: number } {
   let sum = 0;
   let sumSq = 0;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    // v − v is 0 for finite v and NaN for NaN and ±Infinity: one test on the hot path.
+    sum += v;
+    sumSq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { sum, sumSq, min, max };
+}
+
+/** Moments and extremes over the finite values only, counting NaN and ±Infinity apart. */
+function carefulMoments(values: Float32Array) {
+  let finite = 0;
+  let nan = 0;
+  let inf = 0;
+  let sum = 0;
+  let sumSq = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // v − v is 0 for finite v and NaN for NaN and ±Infinity.
     if (v - v !== 0) {
       if (v !== v) nan++;
       else inf++;
       continue;
     }
     finite++;
-    if (v === 0) zeros++;
     sum += v;
     sumSq += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  const mean = finite ? sum / finite : NaN;
-  const variance = finite ? Math.max(0, sumSq / finite - mean * mean) : NaN;
-  if (!finite) {
-    min = NaN;
-    max = NaN;
-  }
-  return {
-    norm: Math.sqrt(sumSq),
-    mean,
-    std: Math.sqrt(variance),
-    min,
-    max,
-    zeroFraction: values.length ? zeros / values.length : 0,
-    nan,
-    inf,
-    histogram: histogram(values, bins, min, max),
-  };
+  return { finite, nan, inf, sum, sumSq, min, max };
 }
 
 /** Equal-width bins over [min, max] of the finite values (a degenerate range is widened by ±0.5). */
 export function histogram(values: Float32Array, bins: number, min: number, max: number): Histogram {
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return { edges: [], counts: [] };
+  return binned(values, bins, min, max).histogram;
+}
+
+/** The histogram, and the count of exact zeros counted in the same pass. */
+function binned(values: Float32Array, bins: number, min: number, max: number): { histogram: Histogram; zeros: number } {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return { histogram: { edges: [], counts: [] }, zeros: 0 };
   let lo = min;
   let hi = max;
   if (hi <= lo) {
@@ -95,17 +123,19 @@ export function histogram(values: Float32Array, bins: number, min: number, max: 
   }
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
-  const counts = new Float64Array(bins);
+  const counts = new Int32Array(bins);
   const perUnit = 1 / width;
   const last = bins - 1;
+  let zeros = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v !== 0) continue;
+    if (v === 0) zeros++;
     // The top edge belongs to the last bin.
     const b = ((v - lo) * perUnit) | 0;
     counts[b > last ? last : b]++;
   }
-  return { edges, counts: Array.from(counts) };
+  return { histogram: { edges, counts: Array.from(counts) }, zeros };
 }
 
 /** Forward statistics of a layer: its outputs `h` and the local derivatives f'(z) at its inputs. */
