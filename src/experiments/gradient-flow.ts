@@ -13,7 +13,7 @@ import { gradientFlowSpec } from "../charts/gradient-flow";
 import { checkChoice, checkInt, checkKeys, checkUniqueLabels, withContext } from "./options";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
-import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, pushLayer, scaleWeights, type LayerGradients, type LayerTrace, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName } from "./network";
+import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, layerScales, pushLayer, type LayerGradients, type LayerTrace, type Params, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, type InitChoice, type InitName, type NormName } from "./network";
 import { forwardStats, gradStats, type ForwardStats, type GradStats } from "./stats";
 
 export interface GradientFlowOptions {
@@ -110,23 +110,47 @@ export function flowInput(o: ResolvedFlowOptions): FlowInput {
 }
 
 /**
+ * What every activation of one experiment shares, uploaded once: the input batch and the
+ * standard-normal weights, plain and transposed. Each run uses them at its own init's scale
+ * (`Params.scale`), so the runs differ only by that scale, as in `scaleWeights`.
+ */
+export interface SharedFlowTensors {
+  x: Tensor;
+  w: Tensor[];
+  wT: Tensor[];
+  shapes: [number, number][];
+}
+
+/** Uploads the shared tensors, runs `body`, and disposes them however it ends. */
+export async function withFlowTensors<T>(o: ResolvedFlowOptions, input: FlowInput, standard: WeightValues, body: (shared: SharedFlowTensors) => Promise<T>): Promise<T> {
+  const shared: SharedFlowTensors = { x: tf.tensor2d(input.data, [o.batch, input.features]), w: [], wT: [], shapes: standard.shapes };
+  try {
+    for (let l = 0; l < standard.w.length; l++) {
+      shared.w.push(tf.tensor2d(standard.w[l], standard.shapes[l]));
+      shared.wT.push(tf.transpose(shared.w[l]));
+    }
+    return await body(shared);
+  } finally {
+    tf.dispose([shared.x, ...shared.w, ...shared.wT]);
+  }
+}
+
+/**
  * One activation's run, layer by layer: each layer's tensors are made in their own tidy and
  * owned here until the values are read back, so an interrupt between layers can dispose
  * everything. Resolves undefined when `checkpoint` asks to stop.
  */
-export async function flowRun(act: Activation, o: ResolvedFlowOptions, input: FlowInput, standard = flowWeights(o, input), checkpoint: Checkpoint = async () => false): Promise<FlowRun | undefined> {
+export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: SharedFlowTensors, checkpoint: Checkpoint = async () => false): Promise<FlowRun | undefined> {
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
-  const values = scaleWeights(standard, o.depth, init);
+  const params: Params = { depth: o.depth, w: shared.w, wT: shared.wT, b: null, scale: layerScales(shared.shapes, o.depth, init) };
   const owned: Tensor[] = [];
   const own = <T extends Tensor | null>(t: T): T => {
     if (t) owned.push(t);
     return t;
   };
   try {
-    const params = toTensors(values, o.depth, false);
-    params.w.forEach(own);
     const trace = emptyTrace();
-    let h: Tensor = own(tf.tensor2d(input.data, [o.batch, input.features]));
+    let h: Tensor = shared.x;
     for (let l = 0; l < o.depth; l++) {
       const layer = tf.tidy(() => forwardLayer(params, l, h, act, o.norm) as unknown as tf.TensorContainerObject) as unknown as LayerTrace;
       [layer.normalized, layer.invStd, layer.localDerivative, layer.output].forEach(own);
@@ -176,16 +200,18 @@ export async function gradientFlow(opts: GradientFlowOptions = {}): Promise<Grad
   let interrupted = false;
   const checkpoint = interruptCheckpoint();
   try {
-    for (const act of o.activations) {
-      await yieldToEventLoop();
-      const run = takeInterrupt() ? undefined : await flowRun(act, o, input, standard, checkpoint);
-      if (!run) {
-        interrupted = true;
-        break;
+    await withFlowTensors(o, input, standard, async (shared) => {
+      for (const act of o.activations) {
+        await yieldToEventLoop();
+        const run = takeInterrupt() ? undefined : await flowRun(act, o, shared, checkpoint);
+        if (!run) {
+          interrupted = true;
+          break;
+        }
+        runs.push(run);
+        bar.update(runs.length, act.label);
       }
-      runs.push(run);
-      bar.update(runs.length, act.label);
-    }
+    });
   } finally {
     bar.close(!interrupted, interrupted ? `interrupted after ${runs.length} of ${o.activations.length}` : undefined);
   }

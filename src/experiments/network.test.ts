@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { tf, type Tensor } from "../tf";
 import { useBackend } from "../backend";
 import { activation, defineActivation, type Activation } from "../activations";
-import { backward, drawWeights, forward, NORM_EPSILON, toTensors, type NormName } from "./network";
+import { backward, drawStandardWeights, drawWeights, forward, layerScales, NORM_EPSILON, scaleWeights, toTensors, type NormName, type Params } from "./network";
 import { logitGradient, lossValue, predict, resolveOutput, targets } from "./objective";
 import { Rng } from "./rng";
 
@@ -153,6 +153,30 @@ test("trained PReLU slopes: the slope gradient equals tf.grad", async () => {
       return [[...g.w, ...(g.alpha as Tensor[])].map((t) => t.dataSync() as Float32Array), auto.map((t) => t.dataSync() as Float32Array)];
     });
     mine.forEach((m, i) => assert.ok(maxRelativeError(m, reference[i]) < 2e-4, `norm ${norm}, parameter ${i}: ${maxRelativeError(m, reference[i])}`));
+  }
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test("shared unscaled weights used at a scale (gradientFlow's form) give the pre-scaled network's gradients", async () => {
+  await useBackend("wasm");
+  const shape = { inputSize: 5, width: 8, depth: 4, outputSize: 3 };
+  const batch = 6;
+  const before = tf.memory().numTensors;
+  const standard = drawStandardWeights(shape, 21);
+  const xData = new Rng(5).normals(batch * 5);
+  for (const norm of ["none", "batch"] as NormName[]) {
+    const [scaled, shared] = tf.tidy(() => {
+      const x = tf.tensor2d(xData, [batch, 5]);
+      const run = (params: Params) => {
+        const trace = forward(params, x, activation("gelu"), norm);
+        const logits = trace.logits as Tensor;
+        return [logits, ...backward(params, trace, tf.div(logits, batch), norm).w].map((t) => t.dataSync() as Float32Array);
+      };
+      const plain = toTensors(standard, shape.depth, false);
+      const withScale: Params = { ...plain, scale: layerScales(standard.shapes, shape.depth, "he"), wT: plain.w.map((w) => tf.transpose(w)) };
+      return [run(toTensors(scaleWeights(standard, shape.depth, "he"), shape.depth, false)), run(withScale)];
+    });
+    scaled.forEach((s, i) => assert.ok(maxRelativeError(shared[i], s) < 1e-5, `norm ${norm}, ${i === 0 ? "logits" : `weight ${i}`}: ${maxRelativeError(shared[i], s)}`));
   }
   assert.equal(tf.memory().numTensors, before);
 });

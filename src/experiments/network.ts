@@ -89,14 +89,19 @@ export function drawStandardWeights(shape: NetworkShape, seed: number): WeightVa
  * experiment see the same weight directions and differ only by the scale their init asks for.
  */
 export function scaleWeights(standard: WeightValues, depth: number, hiddenInit: InitName): WeightValues {
+  const scales = layerScales(standard.shapes, depth, hiddenInit);
   const w = standard.w.map((values, l) => {
-    const [fanIn, fanOut] = standard.shapes[l];
-    const std = initStd(l < depth ? hiddenInit : "glorot", fanIn, fanOut);
+    const std = scales[l];
     const out = new Float32Array(values.length);
     for (let i = 0; i < values.length; i++) out[i] = values[i] * std;
     return out;
   });
   return { w, shapes: standard.shapes };
+}
+
+/** Each layer's init std: `hiddenInit` for the hidden layers, Glorot for the output layer. */
+export function layerScales(shapes: [number, number][], depth: number, hiddenInit: InitName): number[] {
+  return shapes.map(([fanIn, fanOut], l) => initStd(l < depth ? hiddenInit : "glorot", fanIn, fanOut));
 }
 
 export function drawWeights(shape: NetworkShape, hiddenInit: InitName, seed: number): WeightValues {
@@ -114,6 +119,15 @@ export interface Params {
    * trained; otherwise the activation's own fixed parameters apply.
    */
   alpha?: Tensor[];
+  /**
+   * Per-layer factors (one per matrix in `w`) the weights are used at, W_used = scale·w, when the tensors in `w` are
+   * shared unscaled draws. gradientFlow runs every activation on one set of standard-normal
+   * tensors this way: on wasm each matMul packs its right operand once per tensor, so reusing
+   * the tensors across activations saves that packing and the per-run upload.
+   */
+  scale?: number[];
+  /** `w` transposed, when made ahead (shared across runs) instead of inside each backward step. */
+  wT?: Tensor[];
 }
 
 /** PReLU with a trainable slope: f(x) = max(0, x) + α·min(0, x); f′ = 1 for x > 0, α otherwise (left-hand value at 0). */
@@ -165,6 +179,7 @@ export interface LayerTrace {
 /** Hidden layer l (0-based) applied to its input h. Call inside `tf.tidy`. */
 export function forwardLayer(params: Params, l: number, h: Tensor, act: Activation, norm: NormName): LayerTrace {
   let z = tf.matMul(h, params.w[l]);
+  if (params.scale) z = tf.mul(z, params.scale[l]);
   if (params.b) z = tf.add(z, params.b[l]);
   const { normalized, invStd } = normalize(z, norm);
   if (params.alpha) return { normalized, invStd, ...preluLayer(normalized, params.alpha[l]) };
@@ -194,6 +209,7 @@ export function forward(params: Params, x: Tensor, act: Activation, norm: NormNa
   }
   if (params.depth < params.w.length) {
     let logits = tf.matMul(h, params.w[params.depth]);
+    if (params.scale) logits = tf.mul(logits, params.scale[params.depth]);
     if (params.b) logits = tf.add(logits, params.b[params.depth]);
     trace.logits = logits;
   }
@@ -221,7 +237,7 @@ export function backward(params: Params, trace: Trace, upstream: Tensor, norm: N
     const last = trace.outputs[hidden - 1];
     gw[hidden] = tf.matMul(tf.transpose(last), g);
     if (gb) gb[hidden] = tf.sum(g, 0);
-    g = tf.matMul(g, tf.transpose(params.w[hidden]));
+    g = inputGradient(params, hidden, g);
   }
   for (let l = hidden - 1; l >= 0; l--) {
     const step = backwardLayer(params, trace, l, g, norm);
@@ -257,7 +273,13 @@ export function backwardLayer(params: Params, trace: Trace, l: number, g: Tensor
   return {
     gw: tf.matMul(tf.transpose(trace.inputs[l]), gz),
     gb: params.b ? tf.sum(gz, 0) : null,
-    gIn: l > 0 ? tf.matMul(gz, tf.transpose(params.w[l])) : null,
+    gIn: l > 0 ? inputGradient(params, l, gz) : null,
     ...(gAlpha ? { gAlpha } : {}),
   };
+}
+
+/** ∂L/∂h = gz·W_usedᵀ, with the pre-transposed and shared-scale forms of `Params`. */
+function inputGradient(params: Params, l: number, gz: Tensor): Tensor {
+  const g = tf.matMul(gz, params.wT ? params.wT[l] : tf.transpose(params.w[l]));
+  return params.scale ? tf.mul(g, params.scale[l]) : g;
 }

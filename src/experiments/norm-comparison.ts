@@ -8,7 +8,7 @@ import { ready } from "../backend";
 import { progress, takeInterrupt, yieldToEventLoop } from "../live";
 import type { ActivationLike } from "../activations";
 import { NORM_CHOICES, type InitChoice, type NormName } from "./network";
-import { flowInput, flowRun, flowWeights, resolveFlowOptions, type FlowRun } from "./gradient-flow";
+import { flowInput, flowRun, flowWeights, resolveFlowOptions, withFlowTensors, type FlowRun } from "./gradient-flow";
 import { interruptCheckpoint } from "./interrupt";
 import { checkChoice, checkKeys } from "./options";
 import { ExperimentResult } from "./report";
@@ -60,20 +60,22 @@ export async function normComparison(opts: NormComparisonOptions = {}): Promise<
   let done = 0;
   const checkpoint = interruptCheckpoint();
   try {
-    outer: for (const norm of norms) {
-      const runs: FlowRun[] = [];
-      for (const act of base.activations) {
-        await yieldToEventLoop();
-        const run = takeInterrupt() ? undefined : await flowRun(act, { ...base, norm }, input, weights, checkpoint);
-        if (!run) {
-          interrupted = true;
-          break outer;
+    await withFlowTensors(base, input, weights, async (shared) => {
+      outer: for (const norm of norms) {
+        const runs: FlowRun[] = [];
+        for (const act of base.activations) {
+          await yieldToEventLoop();
+          const run = takeInterrupt() ? undefined : await flowRun(act, { ...base, norm }, shared, checkpoint);
+          if (!run) {
+            interrupted = true;
+            break outer;
+          }
+          runs.push(run);
+          bar.update(++done, `${norm}: ${act.label}`);
         }
-        runs.push(run);
-        bar.update(++done, `${norm}: ${act.label}`);
+        rows.push({ norm, ratioSpread: spread(runs.map((r) => r.ratio)), firstLayerSpread: spread(runs.map((r) => r.layers[0].grad.norm)), runs });
       }
-      rows.push({ norm, ratioSpread: spread(runs.map((r) => r.ratio)), firstLayerSpread: spread(runs.map((r) => r.layers[0].grad.norm)), runs });
-    }
+    });
   } finally {
     bar.close(!interrupted);
   }
