@@ -3,8 +3,9 @@
  * the explorer widget (vega-lite + server-side SVG), so exported notebooks show the same
  * chart everywhere. The live explorer view draws the same encoding (colour = activation from
  * the same palette, f solid, f′ dashed) with a hand-written Vega spec instead, because editing
- * tuples of one wide dataset in place is what keeps a slider redraw near 7 ms, and vega-lite's
- * fold transform would rebuild every row on each change (191 ms median with this spec).
+ * one series' tuples in place under a y domain that only moves in nice steps is what keeps a
+ * slider redraw near 5 ms, and vega-lite's fold transform would rebuild every row on each
+ * change (191 ms median with this spec).
  * No tfjs, no vega, no Node APIs: this module runs in the browser too.
  */
 import { PALETTE, VEGA_LITE_V5_SCHEMA, type VegaLiteSpec } from "./palette";

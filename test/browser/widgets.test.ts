@@ -30,8 +30,25 @@ const EXPLORER = ".al-explorer";
 const HISTOGRAMS = ".al-histograms";
 const skip = browserSkipReason();
 
-/** The explorer's live dataset: one tuple per x with f<k> and d<k> for series k. */
+/** The explorer's live data as one tuple per x with f<k> and d<k> for series k. */
 type CurveRow = Record<string, number | null> & { x: number };
+
+/** Zips the live view's `grid` and `series<k>` datasets into one row per x. */
+async function explorerRows(page: Page): Promise<CurveRow[]> {
+  const grid = await chartData<{ i: number; x: number }>(page, EXPLORER, "grid");
+  const rows: CurveRow[] = grid.map((g) => ({ x: g.x }));
+  const count = (await seriesNames(page)).length;
+  for (let k = 0; k < count; k++) {
+    const series = await chartData<{ i: number; x: number; f: number | null; d: number | null }>(page, EXPLORER, `series${k}`);
+    assert.equal(series.length, grid.length, `series ${k} has a tuple per grid point`);
+    series.forEach((t, j) => {
+      assert.equal(t.i, j, `series ${k} holds its tuples in grid order`);
+      rows[j][`f${k}`] = t.f;
+      rows[j][`d${k}`] = t.d;
+    });
+  }
+  return rows;
+}
 interface BinRow {
   activation: string;
   x0: number;
@@ -48,7 +65,7 @@ async function seriesNames(page: Page): Promise<string[]> {
 async function valueAt(page: Page, series: string, x: number): Promise<number> {
   const k = (await seriesNames(page)).indexOf(series);
   assert.ok(k >= 0, `${series} is not shown`);
-  const rows = await chartData<CurveRow>(page, EXPLORER, "curves");
+  const rows = await explorerRows(page);
   const best = rows.reduce((a, r) => (Math.abs(r.x - x) < Math.abs(a.x - x) ? r : a));
   const v = best[`f${k}`];
   assert.ok(v !== null && v !== undefined, `no f(x) of ${series} near ${x}`);
@@ -109,7 +126,7 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
     await waitForRevisionAbove(page, HISTOGRAMS, 0, 30_000);
 
     await t.test("the explorer draws the kernel's float32 curves", async () => {
-      const rows = await chartData<CurveRow>(page, EXPLORER, "curves");
+      const rows = await explorerRows(page);
       assert.equal(rows.length, 1201, "one tuple per x");
       assert.deepEqual(Object.keys(rows[0]).filter((k) => /^[fd]\d$/.test(k)).sort(), ["d0", "d1", "d2", "d3", "f0", "f1", "f2", "f3"]);
       assert.deepEqual(await seriesNames(page), ["relu", "leaky_relu", "elu", "swish"]);
@@ -203,19 +220,19 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
     });
 
     await t.test("a bad range shows the kernel's error inline and keeps the last chart", async () => {
-      const before = await chartData<CurveRow>(page, EXPLORER, "curves");
+      const before = await explorerRows(page);
       const from = page.getByLabel("x from");
       await from.fill("10");
       await from.press("Enter");
       const error = page.locator(`${EXPLORER} .al-error`);
       await error.waitFor({ state: "visible" });
       assert.match((await error.textContent()) ?? "", /from \(10\) must be less than to \(6\)/);
-      assert.deepEqual(await chartData<CurveRow>(page, EXPLORER, "curves"), before, "the chart kept its data");
+      assert.deepEqual(await explorerRows(page), before, "the chart kept its data");
       await screenshotOutput(page, EXPLORER, "explorer-error-light");
       await from.fill("-3");
       await from.press("Enter");
       await error.waitFor({ state: "hidden" });
-      await eventually("the grid to start at -3", async () => (await chartData<CurveRow>(page, EXPLORER, "curves"))[0].x === -3);
+      await eventually("the grid to start at -3", async () => (await explorerRows(page))[0].x === -3);
     });
 
     await t.test("the histogram layer slider and activation checkboxes change the bars and the table", async () => {
@@ -345,7 +362,7 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       const page3 = browser3.page;
       await openNotebook(page3, lab3, "widgets.ipynb");
       await waitForRevisionAbove(page3, EXPLORER, 0, 60_000);
-      const rows = await chartData<CurveRow>(page3, EXPLORER, "curves");
+      const rows = await explorerRows(page3);
       assert.deepEqual(await seriesNames(page3), ["relu", "leaky_relu", "elu", "gelu"]);
       assert.equal(rows[0].x, -3, "the saved state is the last one the kernel sent");
       await screenshotOutput(page3, EXPLORER, "explorer-restored-from-saved-state");

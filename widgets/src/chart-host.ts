@@ -97,15 +97,17 @@ export class ChartHost {
   /**
    * Changes data or signals of the live view in place and re-renders it. `replay` is what
    * loads the same state into a fresh view (after a theme change); it defaults to `fill`.
+   * `relayout: false` skips re-fitting the layout, for edits that change no scale domain.
    */
-  update(fill: (view: View) => void, replay: (view: View) => void = fill): Promise<void> {
+  update(fill: (view: View) => void, replay: (view: View) => void = fill, { relayout = true } = {}): Promise<void> {
     this.replayData = replay;
     return this.enqueue(async () => {
       const view = this.result?.view;
       if (!view) return; // the pending embed replays `fill`
       fill(view);
       // New data can widen tick labels (e.g. y from [-1, 6] to [-100, 600]): re-fit the layout.
-      await view.resize().runAsync();
+      if (relayout) view.resize();
+      await view.runAsync();
       this.rendered();
     });
   }

@@ -82,7 +82,11 @@ export function rangeControl(opts: RangeOptions): RangeControl {
   if (opts.ariaLabel) input.setAttribute("aria-label", opts.ariaLabel);
   const output = element("output", "al-value");
   output.htmlFor.add(id);
-  const show = (v: number) => (output.textContent = formatWithStep(v, opts.step));
+  const show = (v: number) => {
+    const text = formatWithStep(v, opts.step);
+    // Echoes repeat the shown value; rewriting it would still cost the page a layout.
+    if (output.textContent !== text) output.textContent = text;
+  };
   show(opts.value);
   input.addEventListener("input", () => {
     const v = input.valueAsNumber;

@@ -1,23 +1,32 @@
 /**
  * The explorer's live chart, written directly in Vega (not Vega-Lite) because it must redraw
  * within a few milliseconds. Layout choices that make an update cheap:
- *  - one "wide" dataset: a tuple per x holding every series' f and f′ (f0, d0, f1, d1, ...),
- *    i.e. 1,201 tuples for 1,201 points however many activations, and no facet, sort or
- *    filter between the data and the marks (a long table with Vega-Lite's color/dash
- *    encodings costs ~8× the tuples plus a facet and a sort per update);
+ *  - one dataset per series (`series<k>`: a tuple per x with its f and f′), so a slider that
+ *    moves one activation's parameter re-encodes that series' two lines and nothing else;
+ *    a `grid` dataset (x only) carries the x scale and the hover;
+ *  - the y domain is computed here and set as a signal only when its nice-rounded value
+ *    changes, so most slider steps leave the scales, axes and layout untouched (and the
+ *    axes stay still while the user drags);
  *  - hover without a Voronoi layer: the pointer's x is inverted through the x scale and the
- *    tuple nearest to it is picked by a filter, which runs only when the pointer moves;
+ *    grid tuple nearest to it is picked by a filter; tooltip and hover dots look the series'
+ *    values up by the tuple's index;
  *  - the derivative toggle is a signal, so hiding f′ changes opacity and the y domain only.
- * Later changes never re-embed: a slider's new curves edit the changed fields of the tuples
- * in place (`modifyInPlace`), a new grid replaces the dataset, toggles set signals.
+ * Later changes never re-embed: a slider's new curves edit the changed fields of one series'
+ * tuples in place (`modifySeries`), a new grid replaces the datasets, toggles set signals.
  */
-import { changeset, type Spec, type View } from "vega";
+import { changeset, scale as vegaScale, type Spec, type View } from "vega";
 import { seriesColour } from "./palette";
 
-export const CURVES_DATA = "curves";
+export const GRID_DATA = "grid";
 export const DERIVATIVE_SIGNAL = "showDerivative";
 /** Half the grid step, set with the data, so the hover picks exactly one tuple. */
 export const HALF_STEP_SIGNAL = "halfStep";
+export const Y_DOMAIN_SIGNAL = "yDomain";
+
+/** The dataset holding series k's tuples. */
+export function seriesData(k: number): string {
+  return `series${k}`;
+}
 
 /** Decoded `curves` trait: x and one y/dy pair per series, as the kernel computed them. */
 export interface CurveData {
@@ -25,26 +34,26 @@ export interface CurveData {
   series: { name: string; label: string; y: Float32Array; dy: Float32Array }[];
 }
 
-export type CurveRow = Record<string, number | null>;
+/** One tuple of a series dataset: grid index, x, f(x) and f′(x) (null where not finite). */
+export interface SeriesRow {
+  i: number;
+  x: number;
+  f: number | null;
+  d: number | null;
+}
 
 /** NaN and ±Inf become null, which the `defined` channel turns into a gap in the line. */
 function finiteOrNull(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** One tuple per x: `i` (its index), `x`, then `f<k>` and `d<k>` for series k. */
-export function curveRows(data: CurveData): CurveRow[] {
-  const rows: CurveRow[] = new Array(data.x.length);
-  const n = data.series.length;
-  for (let i = 0; i < data.x.length; i++) {
-    const row: CurveRow = { i, x: data.x[i] };
-    for (let k = 0; k < n; k++) {
-      row[`f${k}`] = finiteOrNull(data.series[k].y[i]);
-      row[`d${k}`] = finiteOrNull(data.series[k].dy[i]);
-    }
-    rows[i] = row;
-  }
-  return rows;
+export function gridRows(data: CurveData): { i: number; x: number }[] {
+  return Array.from(data.x, (x, i) => ({ i, x }));
+}
+
+export function seriesRows(data: CurveData, k: number): SeriesRow[] {
+  const { y, dy } = data.series[k];
+  return Array.from(data.x, (x, i) => ({ i, x, f: finiteOrNull(y[i]), d: finiteOrNull(dy[i]) }));
 }
 
 function sameValues(a: Float32Array, b: Float32Array): boolean {
@@ -53,34 +62,53 @@ function sameValues(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
+/** New values of one series: `y` and/or `dy` when they differ from what the view holds. */
+export interface SeriesChange {
+  index: number;
+  y?: Float32Array;
+  dy?: Float32Array;
+}
+
 /**
- * The fields whose values differ between two curve sets on the same grid and series, or
- * undefined when the grid or the series changed (then the whole dataset is replaced).
- * A slider moves one activation's parameter, so usually just two fields change.
+ * The series whose values differ between two curve sets on the same grid and series, or
+ * undefined when the grid or the series changed (then every dataset is replaced). A slider
+ * moves one activation's parameter, so usually one series changes.
  */
-export function changedFields(before: CurveData | undefined, after: CurveData): { field: string; values: Float32Array }[] | undefined {
+export function changedSeries(before: CurveData | undefined, after: CurveData): SeriesChange[] | undefined {
   if (!before || before.series.length !== after.series.length || !sameValues(before.x, after.x)) return undefined;
-  const changed: { field: string; values: Float32Array }[] = [];
+  const changed: SeriesChange[] = [];
   for (let k = 0; k < after.series.length; k++) {
     const [old, now] = [before.series[k], after.series[k]];
     if (old.name !== now.name) return undefined;
-    if (!sameValues(old.y, now.y)) changed.push({ field: `f${k}`, values: now.y });
-    if (!sameValues(old.dy, now.dy)) changed.push({ field: `d${k}`, values: now.dy });
+    const change: SeriesChange = { index: k };
+    if (!sameValues(old.y, now.y)) change.y = now.y;
+    if (!sameValues(old.dy, now.dy)) change.dy = now.dy;
+    if (change.y || change.dy) changed.push(change);
   }
   return changed;
 }
 
 /**
- * Writes changed fields into the tuples the view already holds. Modifying tuples in place
+ * Writes changed values into the tuples the view already holds. Modifying tuples in place
  * lets vega re-encode the existing scenegraph items instead of dropping and re-creating all
  * of them, about 5× faster than replacing the dataset.
  */
-export function modifyInPlace(view: View, fields: { field: string; values: Float32Array }[]): void {
-  const cs = changeset();
-  for (const { field, values } of fields) {
-    cs.modify(() => true, field, (t: CurveRow) => finiteOrNull(values[t.i as number]));
+export function modifySeries(view: View, changes: SeriesChange[]): void {
+  for (const { index, y, dy } of changes) {
+    const cs = changeset();
+    if (y) cs.modify(() => true, "f", (t: SeriesRow) => finiteOrNull(y[t.i]));
+    if (dy) cs.modify(() => true, "d", (t: SeriesRow) => finiteOrNull(dy[t.i]));
+    view.change(seriesData(index), cs);
   }
-  view.change(CURVES_DATA, cs);
+}
+
+/** Replaces every dataset and signal from `data` (a new grid or new series). */
+export function fillView(view: View, data: CurveData, showDerivative: boolean): void {
+  view.data(GRID_DATA, gridRows(data));
+  data.series.forEach((_, k) => view.data(seriesData(k), seriesRows(data, k)));
+  view.signal(HALF_STEP_SIGNAL, halfStep(data));
+  view.signal(DERIVATIVE_SIGNAL, showDerivative);
+  view.signal(Y_DOMAIN_SIGNAL, yDomain(data, showDerivative));
 }
 
 export function halfStep(data: CurveData): number {
@@ -88,20 +116,45 @@ export function halfStep(data: CurveData): number {
   return n > 1 ? Math.abs(data.x[n - 1] - data.x[0]) / (2 * (n - 1)) : 0.5;
 }
 
-/** The spec depends only on the series names; values arrive through `CURVES_DATA`. */
+/**
+ * The y domain the chart shows: the finite extent of every f (and every f′ when shown),
+ * rounded outward to nice values exactly as vega's `nice: true` rounds it.
+ */
+export function yDomain(data: CurveData, showDerivative: boolean): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const scan = (values: Float32Array) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v - v !== 0) continue; // NaN and ±Infinity are gaps in the line, not part of the extent
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  };
+  for (const s of data.series) {
+    scan(s.y);
+    if (showDerivative) scan(s.dy);
+  }
+  if (lo > hi) return [-1, 1]; // nothing finite to show
+
+  const nice = vegaScale("linear")().domain([lo, hi]).nice().domain() as number[];
+  return [nice[0], nice[1]];
+}
+
+export function sameDomain(a: readonly number[] | undefined, b: readonly number[]): boolean {
+  return !!a && a[0] === b[0] && a[1] === b[1];
+}
+
+/** The spec depends only on the series names; values arrive through the datasets and signals. */
 export function explorerSpec(names: readonly string[], showDerivative: boolean, width: number): Spec {
-  const fields = names.map((_, k) => ({ f: `f${k}`, d: `d${k}` }));
-  const extentSignals = fields.flatMap(({ f, d }) => [`ext_${f}`, `ext_${d}`]);
-  const lo = (kind: "f" | "d") => fields.map((fd) => `ext_${fd[kind]}[0]`).join(", ");
-  const hi = (kind: "f" | "d") => fields.map((fd) => `ext_${fd[kind]}[1]`).join(", ");
-  const lineMarks = fields.flatMap(({ f, d }, k) =>
+  const lineMarks = names.flatMap((_, k) =>
     [
-      { field: f, dash: [1, 0], opacity: "1" },
-      { field: d, dash: [6, 3], opacity: `${DERIVATIVE_SIGNAL} ? 1 : 0` },
+      { field: "f", dash: [1, 0], opacity: "1" },
+      { field: "d", dash: [6, 3], opacity: `${DERIVATIVE_SIGNAL} ? 1 : 0` },
     ].map((line) => ({
       type: "line" as const,
-      name: `line_${line.field}`,
-      from: { data: CURVES_DATA },
+      name: `line_${line.field}${k}`,
+      from: { data: seriesData(k) },
       clip: true,
       interactive: false,
       encode: {
@@ -119,11 +172,14 @@ export function explorerSpec(names: readonly string[], showDerivative: boolean, 
       },
     })),
   );
+  // Series k's tuple at the hovered grid index (the datasets hold their tuples in grid order).
+  const at = (k: number) => `data(${JSON.stringify(seriesData(k))})[datum.i]`;
+  const shown = (k: number, field: "f" | "d") => `${at(k)} && ${at(k)}.${field} !== null`;
   const tooltip = [
     `'x': format(datum.x, '.4~f')`,
     ...names.flatMap((name, k) => [
-      `${JSON.stringify(`${name}: f(x)`)}: datum.f${k} === null ? 'n/a' : format(datum.f${k}, '.4~f')`,
-      `${JSON.stringify(`${name}: f′(x)`)}: datum.d${k} === null ? 'n/a' : format(datum.d${k}, '.4~f')`,
+      `${JSON.stringify(`${name}: f(x)`)}: ${shown(k, "f")} ? format(${at(k)}.f, '.4~f') : 'n/a'`,
+      `${JSON.stringify(`${name}: f′(x)`)}: ${shown(k, "d")} ? format(${at(k)}.d, '.4~f') : 'n/a'`,
     ]),
   ].join(", ");
   return {
@@ -135,6 +191,7 @@ export function explorerSpec(names: readonly string[], showDerivative: boolean, 
     signals: [
       { name: DERIVATIVE_SIGNAL, value: showDerivative },
       { name: HALF_STEP_SIGNAL, value: 0.005 },
+      { name: Y_DOMAIN_SIGNAL, value: [-1, 1] },
       {
         name: "hoverX",
         value: null,
@@ -143,26 +200,20 @@ export function explorerSpec(names: readonly string[], showDerivative: boolean, 
           { events: "pointerout", update: "null" },
         ],
       },
-      {
-        name: "yDomain",
-        update: `${DERIVATIVE_SIGNAL} ? [min(${lo("f")}, ${lo("d")}), max(${hi("f")}, ${hi("d")})] : [min(${lo("f")}), max(${hi("f")})]`,
-      },
     ],
     data: [
-      {
-        name: CURVES_DATA,
-        values: [],
-        transform: extentSignals.map((signal) => ({ type: "extent" as const, field: signal.slice(4), signal })),
-      },
+      { name: GRID_DATA, values: [] },
+      ...names.map((_, k) => ({ name: seriesData(k), values: [] })),
       {
         name: "nearest",
-        source: CURVES_DATA,
+        source: GRID_DATA,
         transform: [{ type: "filter", expr: `hoverX !== null && abs(datum.x - hoverX) <= ${HALF_STEP_SIGNAL}` }],
       },
     ],
     scales: [
-      { name: "x", type: "linear", domain: { data: CURVES_DATA, field: "x" }, range: "width", zero: false, nice: false },
-      { name: "y", type: "linear", domain: { signal: "yDomain" }, range: "height", zero: false, nice: true },
+      { name: "x", type: "linear", domain: { data: GRID_DATA, field: "x" }, range: "width", zero: false, nice: false },
+      // Already nice-rounded by `yDomain`.
+      { name: "y", type: "linear", domain: { signal: Y_DOMAIN_SIGNAL }, range: "height", zero: false, nice: false },
       { name: "colour", type: "ordinal", domain: [...names], range: names.map((_, k) => seriesColour(k)) },
       { name: "dash", type: "ordinal", domain: ["f(x)", "f′(x)"], range: [[1, 0], [6, 3]] },
     ],
@@ -207,17 +258,18 @@ export function explorerSpec(names: readonly string[], showDerivative: boolean, 
           },
         },
       },
-      ...fields.map(({ f }, k) => ({
+      ...names.map((_, k) => ({
         type: "symbol" as const,
+        name: `hover_dot${k}`,
         from: { data: "nearest" },
         interactive: false,
         encode: {
           update: {
             x: { scale: "x", field: "x" },
-            y: { scale: "y", field: f },
+            y: { signal: `${shown(k, "f")} ? scale('y', ${at(k)}.f) : 0` },
             size: { value: 36 },
             fill: { value: seriesColour(k) },
-            opacity: { signal: `datum.${f} === null ? 0 : 1` },
+            opacity: { signal: `${shown(k, "f")} ? 1 : 0` },
           },
         },
       })),

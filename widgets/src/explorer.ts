@@ -7,7 +7,7 @@ import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widge
 import { toFloat32 } from "./buffers";
 import { ChartHost, type ChartElement } from "./chart-host";
 import { checkboxControl, element, isolateKeys, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
-import { CURVES_DATA, DERIVATIVE_SIGNAL, HALF_STEP_SIGNAL, changedFields, curveRows, explorerSpec, halfStep, modifyInPlace, type CurveData } from "./explorer-chart";
+import { DERIVATIVE_SIGNAL, Y_DOMAIN_SIGNAL, changedSeries, explorerSpec, fillView, modifySeries, sameDomain, yDomain, type CurveData } from "./explorer-chart";
 import { seriesColour } from "./palette";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
 
@@ -93,6 +93,8 @@ export class ActivationExplorerView extends DOMWidgetView {
   private embeddedNames = "";
   /** The curves the live view holds, to send it only what changed. */
   private drawn: CurveData | undefined;
+  /** The y domain the live view shows. */
+  private shownDomain: [number, number] | undefined;
   private seriesListKey = "";
 
   override render(): void {
@@ -270,7 +272,19 @@ export class ActivationExplorerView extends DOMWidgetView {
 
   private async applyDerivativeToggle(): Promise<void> {
     const show = !!this.model.get("show_derivative");
-    await this.chart.update((view) => view.signal(DERIVATIVE_SIGNAL, show));
+    const domain = this.drawn ? yDomain(this.drawn, show) : undefined;
+    if (domain) this.shownDomain = domain;
+    await this.chart.update((view) => {
+      view.signal(DERIVATIVE_SIGNAL, show);
+      if (domain) view.signal(Y_DOMAIN_SIGNAL, domain);
+    }, this.replay());
+  }
+
+  /** Loads the current curves into a (fresh) view: a re-embed after a theme change replays it. */
+  private replay(): (view: import("vega").View) => void {
+    return (view) => {
+      if (this.drawn) fillView(view, this.drawn, !!this.model.get("show_derivative"));
+    };
   }
 
   private async drawCurves(): Promise<void> {
@@ -280,31 +294,34 @@ export class ActivationExplorerView extends DOMWidgetView {
     if (!curves || curves.series.length === 0) return;
     const names = curves.series.map((s) => s.name);
     const show = !!this.model.get("show_derivative");
-    const half = halfStep(curves);
-    // Rows are built only when the whole dataset is replaced (a slider needs just the changes).
-    let rows: ReturnType<typeof curveRows> | undefined;
-    const fill = (view: import("vega").View) => {
-      rows ??= curveRows(curves);
-      view.data(CURVES_DATA, rows);
-      view.signal(HALF_STEP_SIGNAL, half);
-      view.signal(DERIVATIVE_SIGNAL, !!this.model.get("show_derivative"));
-    };
     const key = names.join("\u0000");
     const previous = this.drawn;
     this.drawn = curves;
+    const domain = yDomain(curves, show);
+    const domainChanged = !sameDomain(this.shownDomain, domain);
+    this.shownDomain = domain;
     if (key !== this.embeddedNames) {
       this.embeddedNames = key;
-      await this.chart.embed((width) => explorerSpec(names, show, width), fill, "vega");
+      await this.chart.embed((width) => explorerSpec(names, show, width), this.replay(), "vega");
       return this.showStatus(curves);
     }
-    const changed = changedFields(previous, curves);
-    await this.chart.update(changed ? (view) => modifyInPlace(view, changed) : fill, fill);
+    const changes = changedSeries(previous, curves);
+    const edit = changes
+      ? (view: import("vega").View) => {
+          modifySeries(view, changes);
+          if (domainChanged) view.signal(Y_DOMAIN_SIGNAL, domain);
+        }
+      : this.replay();
+    // Same grid and the same y domain: nothing moves but the edited lines, so no re-layout.
+    await this.chart.update(edit, this.replay(), { relayout: !changes || domainChanged });
     this.showStatus(curves);
   }
 
   private showStatus(curves: CurveData): void {
     const backend = this.model.get("backend") as string;
-    this.status.textContent = `${curves.series.length} curve${curves.series.length === 1 ? "" : "s"} × ${curves.x.length} points${backend ? ` · computed on ${backend}` : ""}`;
+    const text = `${curves.series.length} curve${curves.series.length === 1 ? "" : "s"} × ${curves.x.length} points${backend ? ` · computed on ${backend}` : ""}`;
+    // Rewriting identical text would still invalidate the notebook's layout on every step.
+    if (this.status.textContent !== text) this.status.textContent = text;
   }
 
   override remove(): void {
