@@ -167,8 +167,13 @@ export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: S
       if (await checkpoint()) return undefined;
     }
     const moments = own(tf.tidy(() => tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z))))));
-    const [gradValues, outputs, derivs, momentValues] = await Promise.all([readAll(grads), readAll(trace.outputs), readAll(trace.localDerivative), moments.data()]);
-    const layers = gradValues.map((gv, l) => ({ layer: l + 1, grad: gradStats(gv, o.bins), forward: forwardStats(outputs[l], derivs[l], momentValues[l]) }));
+    const momentValues = await moments.data();
+    const layers: LayerFlow[] = [];
+    for (let l = 0; l < o.depth; l++) {
+      // Layer by layer, so each read-back is summarised while it is still in the CPU's cache.
+      const [gv, out, deriv] = await readAll([grads[l], trace.outputs[l], trace.localDerivative[l]]);
+      layers.push({ layer: l + 1, grad: gradStats(gv, o.bins), forward: forwardStats(out, deriv, momentValues[l]) });
+    }
     const ratio = layers[0].grad.norm / layers[layers.length - 1].grad.norm;
     const nonFinite = layers.some((l) => l.grad.nan > 0 || l.grad.inf > 0);
     return { activation: act.label, init, norm: o.norm, verdict: verdictFor(ratio, nonFinite), ratio, layers };
