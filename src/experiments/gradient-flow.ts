@@ -15,6 +15,7 @@ import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
 import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, layerScales, pushLayer, type LayerGradients, type LayerTrace, type Params, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, type InitChoice, type InitName, type NormName } from "./network";
 import { forwardStats, gradStats, type ForwardStats, type GradStats } from "./stats";
+import { wasmView } from "./wasm-view";
 
 export interface GradientFlowOptions {
   activations?: ActivationLike | ActivationLike[];
@@ -170,8 +171,11 @@ export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: S
     const momentValues = await moments.data();
     const layers: LayerFlow[] = [];
     for (let l = 0; l < o.depth; l++) {
-      // Layer by layer, so each read-back is summarised while it is still in the CPU's cache.
-      const [gv, out, deriv] = await readAll([grads[l], trace.outputs[l], trace.localDerivative[l]]);
+      // Layer by layer, so each read-back is summarised while it is still in the CPU's cache;
+      // on wasm without copying (views used at once, before anything else can run).
+      const tensors = [grads[l], trace.outputs[l], trace.localDerivative[l]];
+      const views = tensors.map(wasmView);
+      const [gv, out, deriv] = views.every((v) => v !== undefined) ? (views as Float32Array[]) : await readAll(tensors);
       layers.push({ layer: l + 1, grad: gradStats(gv, o.bins), forward: forwardStats(out, deriv, momentValues[l]) });
     }
     const ratio = layers[0].grad.norm / layers[layers.length - 1].grad.norm;
