@@ -31,7 +31,11 @@ test("gradStats matches the definitions, with and without NaN and ±Infinity in 
     assert.equal(s.zeroFraction, r.zeros / data.length);
     assert.equal(s.nan, extra.filter(Number.isNaN).length);
     assert.equal(s.inf, extra.filter((v) => v === Infinity || v === -Infinity).length);
-    // Every finite value lands in one bin; the extremes sit on the outer edges.
+    // Every finite value lands in its bin (the top edge in the last); the extremes are the outer edges.
+    const width = (r.max - r.min) / 20;
+    const expected = new Array(20).fill(0);
+    for (const v of data.filter(Number.isFinite)) expected[Math.min(19, Math.floor((v - r.min) / width))]++;
+    assert.deepEqual(s.histogram.counts, expected);
     assert.equal(s.histogram.counts.reduce((a, c) => a + c, 0), base.length);
     assert.equal(s.histogram.edges[0], r.min);
     assert.equal(s.histogram.edges[20], r.max);

@@ -52,7 +52,7 @@ export function gradStats(values: Float32Array, bins: number): GradStats {
   const variance = m.finite ? Math.max(0, m.sumSq / m.finite - mean * mean) : NaN;
   const min = m.finite ? m.min : NaN;
   const max = m.finite ? m.max : NaN;
-  const { histogram, zeros } = binned(values, bins, min, max);
+  const { histogram, zeros } = binned(values, bins, min, max, m.finite === values.length);
   return {
     norm: Math.sqrt(m.sumSq),
     mean,
@@ -109,11 +109,11 @@ function carefulMoments(values: Float32Array) {
 
 /** Equal-width bins over [min, max] of the finite values (a degenerate range is widened by ±0.5). */
 export function histogram(values: Float32Array, bins: number, min: number, max: number): Histogram {
-  return binned(values, bins, min, max).histogram;
+  return binned(values, bins, min, max, false).histogram;
 }
 
 /** The histogram, and the count of exact zeros counted in the same pass. */
-function binned(values: Float32Array, bins: number, min: number, max: number): { histogram: Histogram; zeros: number } {
+function binned(values: Float32Array, bins: number, min: number, max: number, allFinite: boolean): { histogram: Histogram; zeros: number } {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return { histogram: { edges: [], counts: [] }, zeros: 0 };
   let lo = min;
   let hi = max;
@@ -123,19 +123,40 @@ function binned(values: Float32Array, bins: number, min: number, max: number): {
   }
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? hi : lo + i * width));
-  const counts = new Int32Array(bins);
   const perUnit = 1 / width;
   const last = bins - 1;
-  let zeros = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v - v !== 0) continue;
-    zeros += +(v === 0); // no branch: zeros (dead units) come in no predictable order
-    // The top edge belongs to the last bin.
+  // The top edge belongs to the last bin.
+  const bin = (v: number) => {
     const b = ((v - lo) * perUnit) | 0;
-    counts[b > last ? last : b]++;
+    return b > last ? last : b;
+  };
+  // Four interleaved sub-histograms: neighbouring values often share a bin, and with one
+  // array each increment waits for the one before. Zeros (dead units) come in no predictable
+  // order, so they are counted by adding booleans, not by branching.
+  const sub = new Int32Array(4 * bins);
+  let zeros = 0;
+  let i = 0;
+  if (allFinite) {
+    for (; i + 3 < values.length; i += 4) {
+      const a = values[i];
+      const b = values[i + 1];
+      const c = values[i + 2];
+      const d = values[i + 3];
+      zeros += +(a === 0) + +(b === 0) + +(c === 0) + +(d === 0);
+      sub[bin(a)]++;
+      sub[bins + bin(b)]++;
+      sub[2 * bins + bin(c)]++;
+      sub[3 * bins + bin(d)]++;
+    }
   }
-  return { histogram: { edges, counts: Array.from(counts) }, zeros };
+  for (; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) continue; // NaN and ±Infinity are counted apart, not binned
+    zeros += +(v === 0);
+    sub[bin(v)]++;
+  }
+  const counts = Array.from({ length: bins }, (_, k) => sub[k] + sub[bins + k] + sub[2 * bins + k] + sub[3 * bins + k]);
+  return { histogram: { edges, counts }, zeros };
 }
 
 /** Forward statistics of a layer: its outputs `h` and the local derivatives f'(z) at its inputs. */
