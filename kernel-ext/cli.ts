@@ -6,15 +6,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InstallTarget, install, uninstall, DISPLAY_NAME, KERNEL_NAME } from "./install";
+import { InstallTarget, install, uninstall, DISPLAY_NAME, KERNEL_NAME, SERVER_EXTENSION } from "./install";
 import { PACKAGE_ROOT } from "./resolve";
 
 export const USAGE = `Usage: activation-lab <command> [options]
 
 Commands:
   kernel --connection-file FILE   run the Jupyter kernel (Jupyter starts this)
-  install [TARGET]                install the "${DISPLAY_NAME}" kernelspec and the
-                                  JupyterLab extension
+  install [TARGET]                install the "${DISPLAY_NAME}" kernelspec, the
+                                  JupyterLab extension and, into a Python environment
+                                  (--sys-prefix, --prefix), the server extension that
+                                  sends widget replies without Nagle's delay
   uninstall [TARGET]              remove them again
 
 TARGET (one of; default --user):
@@ -105,6 +107,12 @@ export async function main(args: readonly string[]): Promise<number> {
       process.stdout.write(`Installed kernelspec ${KERNEL_NAME} ("${DISPLAY_NAME}") in ${result.kernelDir}\n`);
       if (result.labextensionDir) process.stdout.write(`Installed the JupyterLab extension in ${result.labextensionDir}\n`);
       else process.stdout.write("The JupyterLab extension is not built (widgets/labextension/ is missing); widgets will show their static fallback.\n");
+      const server = result.serverExtension;
+      if (server.installed) {
+        process.stdout.write(`Installed the server extension ${SERVER_EXTENSION} (TCP_NODELAY on kernel websockets) in ${server.modules.join(", ")}; enabled by ${server.config}\n`);
+      } else {
+        process.stdout.write(`Skipped the server extension ${SERVER_EXTENSION}: ${server.reason}. Widgets work without it; their replies may wait up to 40 ms longer.\n`);
+      }
       return 0;
     }
     case "uninstall": {

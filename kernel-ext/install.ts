@@ -2,6 +2,13 @@
  * Installing the kernelspec `activation-lab` and the prebuilt JupyterLab extension into a
  * Jupyter data directory, the layout `jupyter kernelspec list` and `jupyter labextension list`
  * read: `<data>/kernels/activation-lab/kernel.json` and `<data>/labextensions/<name>/`.
+ *
+ * Into a Python environment (`--sys-prefix`, `--prefix P`) it also installs the small server
+ * extension `activation_lab_server` (kernel-ext/server/): the module goes to the environment's
+ * site-packages and `etc/jupyter/jupyter_server_config.d/` enables it, the layout
+ * `jupyter server extension list` reads. It turns off Nagle's delay on kernel websockets,
+ * which otherwise holds widget replies back by up to 40 ms. `--user` skips it: a user-wide
+ * module is not importable from the virtual environments Jupyter usually runs in.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -61,9 +68,68 @@ function labextensionName(): string | undefined {
   return typeof name === "string" && name !== "" ? name : KERNEL_NAME;
 }
 
+export const SERVER_EXTENSION = "activation_lab_server";
+const SERVER_EXTENSION_SOURCE = path.join(PACKAGE_ROOT, "kernel-ext", "server", `${SERVER_EXTENSION}.py`);
+
+/** The installation prefix of an environment target, from its data dir (undefined for --user). */
+function envPrefix(target: InstallTarget, root: string): string | undefined {
+  return target.kind === "user" ? undefined : path.dirname(path.dirname(root));
+}
+
+/** The environment's site-packages folders (posix `lib/python3.X/`, Windows `Lib/`). */
+function sitePackages(prefix: string): string[] {
+  const found: string[] = [];
+  const windows = path.join(prefix, "Lib", "site-packages");
+  if (fs.existsSync(windows)) found.push(windows);
+  const lib = path.join(prefix, "lib");
+  if (fs.existsSync(lib)) {
+    for (const entry of fs.readdirSync(lib)) {
+      const dir = path.join(lib, entry, "site-packages");
+      if (/^python3\.\d+$/.test(entry) && fs.existsSync(dir)) found.push(dir);
+    }
+  }
+  return found;
+}
+
+function serverExtensionConfig(prefix: string): string {
+  return path.join(prefix, "etc", "jupyter", "jupyter_server_config.d", `${SERVER_EXTENSION}.json`);
+}
+
+export type ServerExtensionResult = { installed: true; modules: string[]; config: string } | { installed: false; reason: string };
+
+function installServerExtension(target: InstallTarget, root: string): ServerExtensionResult {
+  const prefix = envPrefix(target, root);
+  if (!prefix) return { installed: false, reason: "--user installs no server extension; install with --sys-prefix or --prefix in the environment that runs Jupyter to get it" };
+  const sites = sitePackages(prefix);
+  if (sites.length === 0) return { installed: false, reason: `no Python site-packages under ${prefix}` };
+  const modules = sites.map((site) => {
+    const file = path.join(site, `${SERVER_EXTENSION}.py`);
+    fs.copyFileSync(SERVER_EXTENSION_SOURCE, file);
+    return file;
+  });
+  const config = serverExtensionConfig(prefix);
+  fs.mkdirSync(path.dirname(config), { recursive: true });
+  fs.writeFileSync(config, JSON.stringify({ ServerApp: { jpserver_extensions: { [SERVER_EXTENSION]: true } } }, null, 2) + "\n");
+  return { installed: true, modules, config };
+}
+
+/** The server extension's files under an environment (module, its bytecode, the config). */
+function serverExtensionFiles(target: InstallTarget, root: string): string[] {
+  const prefix = envPrefix(target, root);
+  if (!prefix) return [];
+  const files = [serverExtensionConfig(prefix)];
+  for (const site of sitePackages(prefix)) {
+    files.push(path.join(site, `${SERVER_EXTENSION}.py`));
+    const cache = path.join(site, "__pycache__");
+    if (fs.existsSync(cache)) files.push(...fs.readdirSync(cache).filter((f) => f.startsWith(`${SERVER_EXTENSION}.`)).map((f) => path.join(cache, f)));
+  }
+  return files;
+}
+
 export interface InstallResult {
   kernelDir: string;
   labextensionDir?: string;
+  serverExtension: ServerExtensionResult;
 }
 
 export function install(target: InstallTarget): InstallResult {
@@ -71,14 +137,15 @@ export function install(target: InstallTarget): InstallResult {
   const kernelDir = path.join(root, "kernels", KERNEL_NAME);
   fs.mkdirSync(kernelDir, { recursive: true });
   fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
+  const serverExtension = installServerExtension(target, root);
   const name = labextensionName();
-  if (!name) return { kernelDir };
+  if (!name) return { kernelDir, serverExtension };
   const labextensionDir = path.join(root, "labextensions", ...name.split("/"));
   // A fresh copy: stale hashed chunks from an older build must not linger.
   fs.rmSync(labextensionDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(labextensionDir), { recursive: true });
   fs.cpSync(LABEXTENSION_SOURCE, labextensionDir, { recursive: true });
-  return { kernelDir, labextensionDir };
+  return { kernelDir, labextensionDir, serverExtension };
 }
 
 export function uninstall(target: InstallTarget): string[] {
@@ -87,6 +154,7 @@ export function uninstall(target: InstallTarget): string[] {
   const candidates = [path.join(root, "kernels", KERNEL_NAME)];
   const name = labextensionName() ?? KERNEL_NAME;
   candidates.push(path.join(root, "labextensions", ...name.split("/")));
+  candidates.push(...serverExtensionFiles(target, root));
   for (const dir of candidates) {
     if (fs.existsSync(dir)) {
       fs.rmSync(dir, { recursive: true, force: true });

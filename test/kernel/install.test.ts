@@ -98,3 +98,66 @@ test("bad command lines exit 2 with a message naming the problem and the valid c
   assert.equal(help.code, 0);
   assert.match(help.stdout, /install \[TARGET\]/);
 });
+
+test("into an environment, install adds the server extension; Jupyter imports it, lists it enabled and OK; uninstall removes it", (t) => {
+  const prefix = tempDir();
+  t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+  const site = path.join(prefix, "lib", "python3.11", "site-packages");
+  fs.mkdirSync(site, { recursive: true });
+  const r = cli(["install", "--prefix", prefix]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Installed the server extension activation_lab_server/);
+  const module = path.join(site, "activation_lab_server.py");
+  const config = path.join(prefix, "etc", "jupyter", "jupyter_server_config.d", "activation_lab_server.json");
+  assert.ok(fs.existsSync(module), `${module} is missing`);
+  assert.deepEqual(JSON.parse(fs.readFileSync(config, "utf8")), { ServerApp: { jpserver_extensions: { activation_lab_server: true } } });
+
+  // Jupyter reads the config from the prefix's etc/jupyter (named as the config dir here, since
+  // `server extension list` shows only the user, sys-prefix and system dirs) and imports the
+  // module from the prefix's site-packages.
+  const listed = spawnSync(JUPYTER, ["server", "extension", "list"], {
+    encoding: "utf8",
+    env: { ...process.env, JUPYTER_CONFIG_DIR: path.join(prefix, "etc", "jupyter"), PYTHONPATH: site },
+  });
+  // eslint-disable-next-line no-control-regex
+  const text = `${listed.stdout}${listed.stderr}`.replace(/\x1b\[[0-9;]*m/g, "");
+  const section = text.split(/\n(?=Config dir)/).find((s) => s.startsWith(`Config dir: ${path.join(prefix, "etc", "jupyter")}`));
+  assert.ok(section, `jupyter server extension list does not show ${prefix}:\n${text}`);
+  assert.match(section, /activation_lab_server enabled/);
+  assert.match(section, /activation_lab_server\s+OK/);
+
+  fs.mkdirSync(path.join(site, "__pycache__"));
+  fs.writeFileSync(path.join(site, "__pycache__", "activation_lab_server.cpython-311.pyc"), "");
+  const removed = cli(["uninstall", "--prefix", prefix]);
+  assert.equal(removed.code, 0, removed.stderr);
+  for (const gone of [module, config, path.join(site, "__pycache__", "activation_lab_server.cpython-311.pyc")]) assert.ok(!fs.existsSync(gone), `${gone} is still there`);
+});
+
+test("without a Python environment, install skips the server extension and says why", (t) => {
+  const prefix = tempDir();
+  const home = tempDir();
+  t.after(() => [prefix, home].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const bare = cli(["install", "--prefix", prefix]);
+  assert.equal(bare.code, 0, bare.stderr);
+  assert.match(bare.stdout, new RegExp(`Skipped the server extension activation_lab_server: no Python site-packages under ${prefix.replace(/[/.-]/g, "\\$&")}`));
+  assert.ok(!fs.existsSync(path.join(prefix, "etc")));
+  const user = cli(["install", "--user"], { JUPYTER_DATA_DIR: "", XDG_DATA_HOME: "", HOME: home });
+  assert.equal(user.code, 0, user.stderr);
+  assert.match(user.stdout, /Skipped the server extension activation_lab_server: --user installs no server extension; install with --sys-prefix or --prefix/);
+});
+
+test("the server extension wraps jupyter_server's websocket connection class and sets TCP_NODELAY before the kernel connects", () => {
+  const r = spawnSync(path.join(REPO_ROOT, ".venv", "bin", "python"), [path.join(REPO_ROOT, "test", "kernel", "server_extension_check.py"), path.join(REPO_ROOT, "kernel-ext", "server")], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const found = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  assert.deepEqual(found.points, [{ module: "activation_lab_server" }]);
+  assert.equal(found.real_subclass, true, "the default ZMQ connection class is subclassed, not replaced");
+  assert.equal(found.real_name, "NoDelayZMQChannelsWebsocketConnection");
+  assert.deepEqual(found.log, ["INFO: activation-lab: kernel websockets send without Nagle's delay (TCP_NODELAY)"]);
+  assert.equal(found.idempotent, true);
+  assert.equal(found.connect_result, "connected");
+  assert.deepEqual(found.events, [["set_nodelay", true], ["connect"]]);
+  assert.deepEqual(found.events_without_socket, [["connect"]]);
+  assert.deepEqual(found.empty_settings, {});
+  assert.match(found.empty_log[0], /^WARNING: .*TCP_NODELAY not set/);
+});
