@@ -9,6 +9,10 @@
  * ipywidgets `interact` + matplotlib 230 ms median (376 ms p95); `interact` re-displaying a
  * vega-lite chart 54 ms (66 ms).
  *
+ * It runs twice: with the server extension `activation-lab install` adds to the environment
+ * (TCP_NODELAY on kernel websockets, kernel-ext/server/) and with it disabled (a stock
+ * jupyter_server, where Nagle's algorithm holds back part of the replies).
+ *
  *   node dist/bench/widget-latency.js [presses=60]
  */
 import { execFileSync } from "child_process";
@@ -65,17 +69,27 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
 }
 
-async function main(): Promise<void> {
-  const skip = browserSkipReason();
-  if (skip) {
-    console.log(`widget-latency: skipped (${skip})`);
-    return;
-  }
+interface Measured {
+  totals: number[];
+  renders: number[];
+  longTasks: number[];
+  backend: string;
+  extensionLoaded: boolean;
+}
+
+/** Config for a lab whose server runs without activation-lab's server extension. */
+function stockServerState(): string {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "activation-lab-bench-stock-"));
+  fs.mkdirSync(path.join(stateDir, "config"), { recursive: true });
+  fs.writeFileSync(path.join(stateDir, "config", "jupyter_server_config.json"), JSON.stringify({ ServerApp: { jpserver_extensions: { activation_lab_server: false } } }));
+  return stateDir;
+}
+
+async function measure(notebookFile: string, stockServer: boolean): Promise<Measured> {
   let lab: Lab | undefined;
   let browser: Browser | undefined;
-  const notebookFile = notebook();
   try {
-    lab = await startLab({ notebooks: [notebookFile] });
+    lab = await startLab({ notebooks: [notebookFile], stateDir: stockServer ? stockServerState() : undefined });
     browser = await launchBrowser();
     const page = browser.page;
     await openNotebook(page, lab, "latency.ipynb");
@@ -87,7 +101,18 @@ async function main(): Promise<void> {
     // In-page probes: keydown time, curves arrival time, render completion, long tasks.
     await page.evaluate(() => {
       const root = document.querySelector(".al-explorer");
-      const probe = { pressedAt: 0, samples: [] as { total: number; render: number }[], longTasks: [] as number[] };
+      const probe = {
+        pressedAt: 0,
+        samples: [] as { total: number; render: number }[],
+        longTasks: [] as number[],
+        // Resolved by the next sample. The harness awaits it instead of polling the page every
+        // animation frame, which would add frames (and CPU load) to the very window it times.
+        next: undefined as Promise<void> | undefined,
+        resolveNext: () => {},
+        arm() {
+          probe.next = new Promise<void>((resolve) => (probe.resolveNext = resolve));
+        },
+      };
       window.__latency = probe;
       document.addEventListener("keydown", () => (probe.pressedAt = performance.now()), true);
       root.addEventListener("al-rendered", () => {
@@ -96,6 +121,7 @@ async function main(): Promise<void> {
         const arrived = Number(root.dataset.curvesReceivedAt ?? now);
         probe.samples.push({ total: now - probe.pressedAt, render: now - arrived });
         probe.pressedAt = 0;
+        probe.resolveNext();
       });
       new PerformanceObserver((list: { getEntries(): { duration: number }[] }) => {
         for (const e of list.getEntries()) probe.longTasks.push(e.duration);
@@ -104,43 +130,70 @@ async function main(): Promise<void> {
 
     const slider = page.locator('.al-explorer input[data-activation="leaky_relu"][data-param="alpha"]');
     await slider.focus();
+    const press = async (key: string) => {
+      await page.evaluate(() => window.__latency.arm());
+      await page.keyboard.press(key);
+      await page.evaluate(() => Promise.race([window.__latency.next, new Promise((_, reject) => setTimeout(() => reject(new Error("no changed chart within 10 s of the key press")), 10_000))]));
+    };
     // Warm-up presses (JIT, first buffers) are not counted.
-    for (let i = 0; i < 5; i++) {
-      const before = await page.evaluate(() => window.__latency.samples.length);
-      await page.keyboard.press("ArrowRight");
-      await page.waitForFunction((n) => window.__latency.samples.length > n, before);
-    }
+    for (let i = 0; i < 5; i++) await press("ArrowRight");
     await page.evaluate(() => ((window.__latency.samples = []), (window.__latency.longTasks = [])));
     for (let i = 0; i < PRESSES; i++) {
-      const before = await page.evaluate(() => window.__latency.samples.length);
       // Up then down, so alpha stays inside the slider's range however many presses.
-      await page.keyboard.press(i < PRESSES / 2 ? "ArrowRight" : "ArrowLeft");
-      await page.waitForFunction((n) => window.__latency.samples.length > n, before, { timeout: 10_000 });
+      await press(i < PRESSES / 2 ? "ArrowRight" : "ArrowLeft");
       await new Promise((r) => setTimeout(r, 20));
     }
     const result = await page.evaluate(() => window.__latency as { samples: { total: number; render: number }[]; longTasks: number[] });
-    const totals = result.samples.map((s) => s.total).sort((a, b) => a - b);
-    const renders = result.samples.map((s) => s.render).sort((a, b) => a - b);
-    const median = quantile(totals, 0.5);
-    const p95 = quantile(totals, 0.95);
-    console.log(`widget-latency: ${ACTIVATIONS.length} activations × ${POINTS} points, ${totals.length} key presses (${backend})`);
-    console.log(`  key press → changed chart   median ${median.toFixed(1)} ms   p95 ${p95.toFixed(1)} ms   min ${totals[0].toFixed(1)}   max ${totals[totals.length - 1].toFixed(1)}`);
-    console.log(`  of which in-place redraw    median ${quantile(renders, 0.5).toFixed(1)} ms   p95 ${quantile(renders, 0.95).toFixed(1)} ms`);
-    const kernel = kernelRoundTrip(PRESSES);
-    console.log(
-      typeof kernel === "string"
-        ? `  kernel alone (ZMQ)          ${kernel}`
-        : `  kernel alone (ZMQ client)   median ${kernel.median.toFixed(1)} ms   p95 ${kernel.p95.toFixed(1)} ms   (the rest: Jupyter server, websocket, JupyterLab services)`,
-    );
-    console.log(`  main-thread long tasks (≥50 ms) during the run: ${result.longTasks.length}${result.longTasks.length ? `, longest ${Math.max(...result.longTasks).toFixed(0)} ms` : ""}`);
-    console.log(`  target median < 25 ms: ${median < 25 ? "met" : "MISSED"}; p95 < 50 ms: ${p95 < 50 ? "met" : "MISSED"}`);
-    console.log(`  for scale (same JupyterLab): interact+matplotlib 230 ms (${(230 / median).toFixed(1)}× ours), interact+vega-lite re-display 54 ms (${(54 / median).toFixed(1)}× ours)`);
+    return {
+      totals: result.samples.map((s) => s.total).sort((a, b) => a - b),
+      renders: result.samples.map((s) => s.render).sort((a, b) => a - b),
+      longTasks: result.longTasks,
+      backend,
+      extensionLoaded: lab.log().includes("activation-lab: kernel websockets send without Nagle's delay"),
+    };
   } finally {
     if (browser) await browser.close();
     if (lab) {
       await lab.stop();
       fs.rmSync(lab.stateDir, { recursive: true, force: true });
     }
+  }
+}
+
+function report(title: string, m: Measured): void {
+  const { totals, renders } = m;
+  const median = quantile(totals, 0.5);
+  const p95 = quantile(totals, 0.95);
+  console.log(`${title}${m.extensionLoaded ? "" : " (server extension not loaded)"}`);
+  console.log(`  key press → changed chart   median ${median.toFixed(1)} ms   p95 ${p95.toFixed(1)} ms   min ${totals[0].toFixed(1)}   max ${totals[totals.length - 1].toFixed(1)}`);
+  console.log(`  deciles (ms)                ${[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((q) => quantile(totals, q).toFixed(0)).join(" ")}`);
+  console.log(`  of which in-place redraw    median ${quantile(renders, 0.5).toFixed(1)} ms   p95 ${quantile(renders, 0.95).toFixed(1)} ms`);
+  console.log(`  main-thread long tasks (≥50 ms) during the run: ${m.longTasks.length}${m.longTasks.length ? `, longest ${Math.max(...m.longTasks).toFixed(0)} ms` : ""}`);
+  console.log(`  target median < 25 ms: ${median < 25 ? "met" : "MISSED"}; p95 < 50 ms: ${p95 < 50 ? "met" : "MISSED"}`);
+}
+
+async function main(): Promise<void> {
+  const skip = browserSkipReason();
+  if (skip) {
+    console.log(`widget-latency: skipped (${skip})`);
+    return;
+  }
+  const notebookFile = notebook();
+  try {
+    const ours = await measure(notebookFile, false);
+    const stock = await measure(notebookFile, true);
+    console.log(`widget-latency: ${ACTIVATIONS.length} activations × ${POINTS} points, ${ours.totals.length} key presses per server (${ours.backend})`);
+    report("with activation-lab's server extension (TCP_NODELAY on kernel websockets)", ours);
+    report("stock jupyter_server (extension disabled; Nagle's algorithm on)", stock);
+    const kernel = kernelRoundTrip(PRESSES);
+    console.log(
+      typeof kernel === "string"
+        ? `kernel alone (ZMQ)            ${kernel}`
+        : `kernel alone (ZMQ client)     median ${kernel.median.toFixed(1)} ms   p95 ${kernel.p95.toFixed(1)} ms   (the rest: Jupyter server, websocket, JupyterLab services)`,
+    );
+    const median = quantile(ours.totals, 0.5);
+    console.log(`for scale (same JupyterLab): interact+matplotlib 230 ms (${(230 / median).toFixed(1)}× ours), interact+vega-lite re-display 54 ms (${(54 / median).toFixed(1)}× ours)`);
+  } finally {
     fs.rmSync(path.dirname(notebookFile), { recursive: true, force: true });
   }
 }
