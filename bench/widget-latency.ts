@@ -9,9 +9,9 @@
  * ipywidgets `interact` + matplotlib 230 ms median (376 ms p95); `interact` re-displaying a
  * vega-lite chart 54 ms (66 ms).
  *
- * It runs twice: with the server extension `activation-lab install` adds to the environment
- * (TCP_NODELAY on kernel websockets, kernel-ext/server/) and with it disabled (a stock
- * jupyter_server, where Nagle's algorithm holds back part of the replies).
+ * It runs twice: with the opt-in server extension (`activation-lab install --server-extension`;
+ * TCP_NODELAY on kernel websockets, kernel-ext/server/) and on a stock jupyter_server, where
+ * Nagle's algorithm holds back part of the replies.
  *
  *   node dist/bench/widget-latency.js [presses=60]
  */
@@ -77,19 +77,11 @@ interface Measured {
   extensionLoaded: boolean;
 }
 
-/** Config for a lab whose server runs without activation-lab's server extension. */
-function stockServerState(): string {
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "activation-lab-bench-stock-"));
-  fs.mkdirSync(path.join(stateDir, "config"), { recursive: true });
-  fs.writeFileSync(path.join(stateDir, "config", "jupyter_server_config.json"), JSON.stringify({ ServerApp: { jpserver_extensions: { activation_lab_server: false } } }));
-  return stateDir;
-}
-
-async function measure(notebookFile: string, stockServer: boolean): Promise<Measured> {
+async function measure(notebookFile: string, serverExtension: boolean): Promise<Measured> {
   let lab: Lab | undefined;
   let browser: Browser | undefined;
   try {
-    lab = await startLab({ notebooks: [notebookFile], stateDir: stockServer ? stockServerState() : undefined });
+    lab = await startLab({ notebooks: [notebookFile], serverExtension });
     browser = await launchBrowser();
     const page = browser.page;
     await openNotebook(page, lab, "latency.ipynb");
@@ -164,7 +156,7 @@ function report(title: string, m: Measured): void {
   const { totals, renders } = m;
   const median = quantile(totals, 0.5);
   const p95 = quantile(totals, 0.95);
-  console.log(`${title}${m.extensionLoaded ? "" : " (server extension not loaded)"}`);
+  console.log(`${title} [server extension ${m.extensionLoaded ? "loaded" : "not loaded"}]`);
   console.log(`  key press → changed chart   median ${median.toFixed(1)} ms   p95 ${p95.toFixed(1)} ms   min ${totals[0].toFixed(1)}   max ${totals[totals.length - 1].toFixed(1)}`);
   console.log(`  deciles (ms)                ${[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((q) => quantile(totals, q).toFixed(0)).join(" ")}`);
   console.log(`  of which in-place redraw    median ${quantile(renders, 0.5).toFixed(1)} ms   p95 ${quantile(renders, 0.95).toFixed(1)} ms`);
@@ -180,11 +172,11 @@ async function main(): Promise<void> {
   }
   const notebookFile = notebook();
   try {
-    const ours = await measure(notebookFile, false);
-    const stock = await measure(notebookFile, true);
+    const ours = await measure(notebookFile, true);
+    const stock = await measure(notebookFile, false);
     console.log(`widget-latency: ${ACTIVATIONS.length} activations × ${POINTS} points, ${ours.totals.length} key presses per server (${ours.backend})`);
     report("with activation-lab's server extension (TCP_NODELAY on kernel websockets)", ours);
-    report("stock jupyter_server (extension disabled; Nagle's algorithm on)", stock);
+    report("stock jupyter_server (Nagle's algorithm on)", stock);
     const kernel = kernelRoundTrip(PRESSES);
     console.log(
       typeof kernel === "string"

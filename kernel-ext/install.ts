@@ -3,12 +3,15 @@
  * Jupyter data directory, the layout `jupyter kernelspec list` and `jupyter labextension list`
  * read: `<data>/kernels/activation-lab/kernel.json` and `<data>/labextensions/<name>/`.
  *
- * Into a Python environment (`--sys-prefix`, `--prefix P`) it also installs the small server
- * extension `activation_lab_server` (kernel-ext/server/): the module goes to the environment's
- * site-packages and `etc/jupyter/jupyter_server_config.d/` enables it, the layout
- * `jupyter server extension list` reads. It turns off Nagle's delay on kernel websockets,
- * which otherwise holds widget replies back by up to 40 ms. `--user` skips it: a user-wide
- * module is not importable from the virtual environments Jupyter usually runs in.
+ * On request (`--server-extension`) and into a Python environment (`--sys-prefix`,
+ * `--prefix P`) it also installs the small server extension `activation_lab_server`
+ * (kernel-ext/server/): the module goes to the environment's site-packages and
+ * `etc/jupyter/jupyter_server_config.d/` enables it, the layout `jupyter server extension list`
+ * reads. It turns off Nagle's delay on kernel websockets, which otherwise holds widget replies
+ * back by up to 40 ms. It is opt-in because it changes how the whole server writes to kernel
+ * websockets, and one browser test (reopening a saved notebook with a fresh kernel) failed
+ * intermittently with it, which is not understood yet. `--user` skips it: a user-wide module
+ * is not importable from the virtual environments Jupyter usually runs in.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -132,12 +135,19 @@ export interface InstallResult {
   serverExtension: ServerExtensionResult;
 }
 
-export function install(target: InstallTarget): InstallResult {
+export interface InstallOptions {
+  /** Also install the server extension `activation_lab_server` (environments only). */
+  serverExtension?: boolean;
+}
+
+export function install(target: InstallTarget, options: InstallOptions = {}): InstallResult {
   const root = dataDir(target);
   const kernelDir = path.join(root, "kernels", KERNEL_NAME);
   fs.mkdirSync(kernelDir, { recursive: true });
   fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec(), null, 2) + "\n");
-  const serverExtension = installServerExtension(target, root);
+  const serverExtension: ServerExtensionResult = options.serverExtension
+    ? installServerExtension(target, root)
+    : { installed: false, reason: "not requested (add --server-extension)" };
   const name = labextensionName();
   if (!name) return { kernelDir, serverExtension };
   const labextensionDir = path.join(root, "labextensions", ...name.split("/"));

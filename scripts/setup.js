@@ -165,10 +165,8 @@ if (fs.existsSync(path.join(ROOT, "bin", "activation-lab.js"))) {
   const labextension = listFiles("widgets/labextension", /./);
   step(
     "jupyter-install",
-    fingerprint(["bin/activation-lab.js", "package.json", "scripts/setup.js", "dist/kernel-ext/install.js", "kernel-ext/server/activation_lab_server.py", ...labextension], [process.execPath, ROOT]),
-    () =>
-      fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")) &&
-      fs.existsSync(path.join(VENV, "etc", "jupyter", "jupyter_server_config.d", "activation_lab_server.json")),
+    fingerprint(["bin/activation-lab.js", "package.json", "scripts/setup.js", ...labextension], [process.execPath, ROOT]),
+    () => fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")),
     () => {
       run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV]);
       // Notebooks saved from this JupyterLab keep their widget state, so they reopen live.

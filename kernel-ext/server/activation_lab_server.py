@@ -9,9 +9,10 @@ hoping to send it along with its next message). A slider that should redraw in ~
 sometimes takes ~50 ms. TCP_NODELAY sends each message as soon as the kernel sends it.
 
 This changes only how the server writes kernel messages to the socket; what it sends is
-unchanged. `activation-lab install --sys-prefix` or `--prefix P` installs this module next
-to the Jupyter server's Python packages and enables it in `etc/jupyter/jupyter_server_config.d/`.
-Turn it off with `jupyter server extension disable activation_lab_server`.
+unchanged. It is opt-in: `activation-lab install --sys-prefix --server-extension` (or
+`--prefix P --server-extension`) installs this module next to the Jupyter server's Python
+packages and enables it in `etc/jupyter/jupyter_server_config.d/`. Turn it off with
+`jupyter server extension disable activation_lab_server`.
 """
 
 import inspect

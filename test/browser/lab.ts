@@ -24,6 +24,8 @@ export interface LabOptions {
   stateDir?: string;
   /** Hide kernelspecs other than these from the server (e.g. [] to open notebooks kernel-less). */
   allowedKernels?: string[];
+  /** Run the server with activation-lab's server extension (kernel-ext/server/), from this checkout. */
+  serverExtension?: boolean;
 }
 
 export interface Lab {
@@ -100,6 +102,13 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     workspaces: path.join(stateDir, "workspaces"),
   };
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  const extensionConfig = path.join(dirs.config, "jupyter_server_config.d", "activation_lab_server.json");
+  if (options.serverExtension) {
+    fs.mkdirSync(path.dirname(extensionConfig), { recursive: true });
+    fs.writeFileSync(extensionConfig, JSON.stringify({ ServerApp: { jpserver_extensions: { activation_lab_server: true } } }));
+  } else {
+    fs.rmSync(extensionConfig, { force: true }); // a reused state dir must not keep it on
+  }
   for (const nb of options.notebooks) fs.copyFileSync(nb, path.join(dirs.root, path.basename(nb)));
   writeSettings(dirs.settings, {
     // No news or update pop-ups over the notebook.
@@ -141,6 +150,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       JUPYTER_RUNTIME_DIR: dirs.runtime,
       JUPYTER_PLATFORM_DIRS: "1",
       ACTIVATION_LAB_QUIET: "1",
+      ...(options.serverExtension ? { PYTHONPATH: [path.join(REPO_ROOT, "kernel-ext", "server"), process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) } : {}),
     },
   });
   child.stdout!.on("data", (d) => (stderr += d.toString()));

@@ -82,7 +82,8 @@ test("--user and --sys-prefix pick the user data dir and the Python prefix", (t)
 
 test("bad command lines exit 2 with a message naming the problem and the valid choices", () => {
   const cases: [string[], RegExp][] = [
-    [["install", "--everywhere"], /unknown option for install: --everywhere; valid: --user, --sys-prefix/],
+    [["install", "--everywhere"], /unknown option for install: --everywhere; valid: --user, --sys-prefix \[--python P\], --prefix P, --server-extension/],
+    [["uninstall", "--server-extension"], /unknown option for uninstall: --server-extension; valid: --user, --sys-prefix \[--python P\], --prefix P$/m],
     [["install", "--user", "--prefix", "some-prefix"], /choose one of --user, --sys-prefix, --prefix P/],
     [["install", "--prefix"], /--prefix needs a value/],
     [["launch"], /unknown command "launch"; valid: kernel, install, uninstall/],
@@ -99,12 +100,16 @@ test("bad command lines exit 2 with a message naming the problem and the valid c
   assert.match(help.stdout, /install \[TARGET\]/);
 });
 
-test("into an environment, install adds the server extension; Jupyter imports it, lists it enabled and OK; uninstall removes it", (t) => {
+test("install --server-extension puts the server extension into an environment; Jupyter imports it, lists it enabled and OK; uninstall removes it", (t) => {
   const prefix = tempDir();
   t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
   const site = path.join(prefix, "lib", "python3.11", "site-packages");
   fs.mkdirSync(site, { recursive: true });
-  const r = cli(["install", "--prefix", prefix]);
+  // Opt-in: a plain install leaves the server alone.
+  const plain = cli(["install", "--prefix", prefix]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.ok(!fs.existsSync(path.join(site, "activation_lab_server.py")) && !fs.existsSync(path.join(prefix, "etc")), "installed without --server-extension");
+  const r = cli(["install", "--prefix", prefix, "--server-extension"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /Installed the server extension activation_lab_server/);
   const module = path.join(site, "activation_lab_server.py");
@@ -133,15 +138,15 @@ test("into an environment, install adds the server extension; Jupyter imports it
   for (const gone of [module, config, path.join(site, "__pycache__", "activation_lab_server.cpython-311.pyc")]) assert.ok(!fs.existsSync(gone), `${gone} is still there`);
 });
 
-test("without a Python environment, install skips the server extension and says why", (t) => {
+test("without a Python environment, install --server-extension skips it and says why", (t) => {
   const prefix = tempDir();
   const home = tempDir();
   t.after(() => [prefix, home].forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-  const bare = cli(["install", "--prefix", prefix]);
+  const bare = cli(["install", "--prefix", prefix, "--server-extension"]);
   assert.equal(bare.code, 0, bare.stderr);
   assert.match(bare.stdout, new RegExp(`Skipped the server extension activation_lab_server: no Python site-packages under ${prefix.replace(/[/.-]/g, "\\$&")}`));
   assert.ok(!fs.existsSync(path.join(prefix, "etc")));
-  const user = cli(["install", "--user"], { JUPYTER_DATA_DIR: "", XDG_DATA_HOME: "", HOME: home });
+  const user = cli(["install", "--user", "--server-extension"], { JUPYTER_DATA_DIR: "", XDG_DATA_HOME: "", HOME: home });
   assert.equal(user.code, 0, user.stderr);
   assert.match(user.stdout, /Skipped the server extension activation_lab_server: --user installs no server extension; install with --sys-prefix or --prefix/);
 });
