@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   const notebookFile = notebook();
   try {
     const ours = await measure(notebookFile, true);
-    const stock = await measure(notebookFile, false);
+    const stock = await measure(notebookFile, false); // turned off even where setup enabled it
     console.log(`widget-latency: ${ACTIVATIONS.length} activations × ${POINTS} points, ${ours.totals.length} key presses per server (${ours.backend})`);
     report("with activation-lab's server extension (TCP_NODELAY on kernel websockets)", ours);
     report("stock jupyter_server (Nagle's algorithm on)", stock);

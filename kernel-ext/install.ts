@@ -8,10 +8,9 @@
  * (kernel-ext/server/): the module goes to the environment's site-packages and
  * `etc/jupyter/jupyter_server_config.d/` enables it, the layout `jupyter server extension list`
  * reads. It turns off Nagle's delay on kernel websockets, which otherwise holds widget replies
- * back by up to 40 ms. It is opt-in because it changes how the whole server writes to kernel
- * websockets, and one browser test (reopening a saved notebook with a fresh kernel) failed
- * intermittently with it, which is not understood yet. `--user` skips it: a user-wide module
- * is not importable from the virtual environments Jupyter usually runs in.
+ * back by up to 40 ms. It is opt-in because it changes how the whole server (every kernel)
+ * writes to websockets; `npm run setup` turns it on for the repo's `.venv`. `--user` skips it:
+ * a user-wide module is not importable from the virtual environments Jupyter usually runs in.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";

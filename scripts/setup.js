@@ -165,10 +165,13 @@ if (fs.existsSync(path.join(ROOT, "bin", "activation-lab.js"))) {
   const labextension = listFiles("widgets/labextension", /./);
   step(
     "jupyter-install",
-    fingerprint(["bin/activation-lab.js", "package.json", "scripts/setup.js", ...labextension], [process.execPath, ROOT]),
-    () => fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")),
+    fingerprint(["bin/activation-lab.js", "package.json", "scripts/setup.js", "kernel-ext/server/activation_lab_server.py", ...labextension], [process.execPath, ROOT]),
+    () =>
+      fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")) &&
+      fs.existsSync(path.join(VENV, "etc", "jupyter", "jupyter_server_config.d", "activation_lab_server.json")),
     () => {
-      run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV]);
+      // With the server extension: slider replies without Nagle's delay (widgets/README.md).
+      run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV, "--server-extension"]);
       // Notebooks saved from this JupyterLab keep their widget state, so they reopen live.
       const settings = path.join(VENV, "share", "jupyter", "lab", "settings");
       fs.mkdirSync(settings, { recursive: true });

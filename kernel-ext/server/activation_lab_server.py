@@ -11,7 +11,8 @@ sometimes takes ~50 ms. TCP_NODELAY sends each message as soon as the kernel sen
 This changes only how the server writes kernel messages to the socket; what it sends is
 unchanged. It is opt-in: `activation-lab install --sys-prefix --server-extension` (or
 `--prefix P --server-extension`) installs this module next to the Jupyter server's Python
-packages and enables it in `etc/jupyter/jupyter_server_config.d/`. Turn it off with
+packages and enables it in `etc/jupyter/jupyter_server_config.d/`; `npm run setup` does so for
+the repo's `.venv`. Turn it off with
 `jupyter server extension disable activation_lab_server`.
 """
 

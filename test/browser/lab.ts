@@ -24,7 +24,10 @@ export interface LabOptions {
   stateDir?: string;
   /** Hide kernelspecs other than these from the server (e.g. [] to open notebooks kernel-less). */
   allowedKernels?: string[];
-  /** Run the server with activation-lab's server extension (kernel-ext/server/), from this checkout. */
+  /**
+   * activation-lab's server extension (kernel-ext/server/): true runs it from this checkout,
+   * false turns it off (a stock server), undefined leaves the environment's setting.
+   */
   serverExtension?: boolean;
 }
 
@@ -102,12 +105,12 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     workspaces: path.join(stateDir, "workspaces"),
   };
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
-  const extensionConfig = path.join(dirs.config, "jupyter_server_config.d", "activation_lab_server.json");
-  if (options.serverExtension) {
-    fs.mkdirSync(path.dirname(extensionConfig), { recursive: true });
-    fs.writeFileSync(extensionConfig, JSON.stringify({ ServerApp: { jpserver_extensions: { activation_lab_server: true } } }));
-  } else {
-    fs.rmSync(extensionConfig, { force: true }); // a reused state dir must not keep it on
+  // The user config file (not a config.d snippet) outranks the environment's config.d, where
+  // `npm run setup` enabled the extension.
+  const serverConfig = path.join(dirs.config, "jupyter_server_config.json");
+  fs.rmSync(serverConfig, { force: true }); // a reused state dir must not keep an earlier choice
+  if (options.serverExtension !== undefined) {
+    fs.writeFileSync(serverConfig, JSON.stringify({ ServerApp: { jpserver_extensions: { activation_lab_server: options.serverExtension } } }));
   }
   for (const nb of options.notebooks) fs.copyFileSync(nb, path.join(dirs.root, path.basename(nb)));
   writeSettings(dirs.settings, {

@@ -361,7 +361,24 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       const browser3 = await newBrowser();
       const page3 = browser3.page;
       await openNotebook(page3, lab3, "widgets.ipynb");
-      await waitForRevisionAbove(page3, EXPLORER, 0, 60_000);
+      // JupyterLab's widget manager restores saved widgets with two overlapping requests when
+      // the kernel connects before its session is ready; if the kernel-only one finishes first,
+      // the outputs say "model not found" (seen now and then, with and without our server
+      // extension). A reload restores again; the saved state must then show.
+      const outcome = () =>
+        page3.waitForFunction(
+          (sel) => {
+            if (Number(document.querySelector(`${sel} .al-chart`)?.dataset.revision ?? 0) > 0) return "drawn";
+            return [...document.querySelectorAll(".jp-OutputArea-output")].some((o) => o.textContent?.includes("Error displaying widget: model not found")) ? "not found" : false;
+          },
+          EXPLORER,
+          { timeout: 60_000 },
+        );
+      if ((await (await outcome()).jsonValue()) === "not found") {
+        t.diagnostic("the widget manager's restore race showed \"model not found\"; reloading once");
+        await page3.reload();
+        await waitForRevisionAbove(page3, EXPLORER, 0, 60_000);
+      }
       const rows = await explorerRows(page3);
       assert.deepEqual(await seriesNames(page3), ["relu", "leaky_relu", "elu", "gelu"]);
       assert.equal(rows[0].x, -3, "the saved state is the last one the kernel sent");
