@@ -125,6 +125,10 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
     await waitForRevisionAbove(page, EXPLORER, 0, 90_000);
     await waitForRevisionAbove(page, HISTOGRAMS, 0, 30_000);
 
+    await t.test("npm run setup's server runs activation-lab's server extension (kernel websockets without Nagle's delay)", () => {
+      assert.match(lab.log(), /activation-lab: kernel websockets send without Nagle's delay \(TCP_NODELAY\)/, lab.log().slice(-2000));
+    });
+
     await t.test("the explorer draws the kernel's float32 curves", async () => {
       const rows = await explorerRows(page);
       assert.equal(rows.length, 1201, "one tuple per x");
