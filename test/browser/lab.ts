@@ -139,7 +139,11 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   ];
   // Containers often run tests as root, which JupyterLab refuses without this flag.
   if (process.getuid?.() === 0) args.push("--allow-root");
-  if (options.allowedKernels) args.push(`--KernelSpecManager.allowed_kernelspecs=${JSON.stringify(options.allowedKernels)}`);
+  if (options.allowedKernels) {
+    // jupyter_client reads an empty allow list as "allow all"; a name no kernelspec has hides them all.
+    const allowed = options.allowedKernels.length > 0 ? options.allowedKernels : ["activation-lab-test-no-kernel"];
+    args.push(`--KernelSpecManager.allowed_kernelspecs=${JSON.stringify(allowed)}`);
+  }
   let stderr = "";
   const child = spawn(path.join(VENV, "bin", "python"), args, {
     cwd: dirs.root,

@@ -98,6 +98,31 @@ export async function waitForKernelIdle(page: Page, timeoutMs = 60_000): Promise
   );
 }
 
+/**
+ * Waits for a notebook's saved widget views to render after opening it with a fresh kernel.
+ * JupyterLab's widget manager restores saved widgets with two overlapping requests when the
+ * kernel connects before its session is ready; if the kernel-only one finishes first, the
+ * outputs say "model not found" (upstream, seen now and then with any kernel). A reload
+ * restores again, and then the views must render. `drawn` matches once they have.
+ * Returns whether the reload was needed.
+ */
+export async function waitForSavedWidgets(page: Page, drawn: string, timeoutMs = 60_000): Promise<boolean> {
+  const outcome = () =>
+    page.waitForFunction(
+      (sel) => {
+        if (document.querySelector(sel)) return "drawn";
+        const outputs = [...document.querySelectorAll(".jp-OutputArea-output")] as { textContent: string | null }[];
+        return outputs.some((o) => o.textContent?.includes("Error displaying widget: model not found")) ? "not found" : false;
+      },
+      drawn,
+      { timeout: timeoutMs },
+    );
+  if ((await (await outcome()).jsonValue()) === "drawn") return false;
+  await page.reload();
+  await page.locator(drawn).first().waitFor({ timeout: timeoutMs });
+  return true;
+}
+
 /** The chart revision of a widget (bumped after every completed render), or 0 before the first. */
 export async function chartRevision(page: Page, widgetSelector: string): Promise<number> {
   return page.evaluate((sel) => Number(document.querySelector(`${sel} .al-chart`)?.dataset.revision ?? 0), widgetSelector);

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { browserSkipReason, REPO_ROOT, startLab, VENV, type Lab } from "./lab";
 import type { Page } from "playwright-core";
-import { ARTIFACTS, chartData, chartRevision, command, launchBrowser, openNotebook, screenshotOutput, waitForKernelIdle, waitForRevisionAbove, type Browser } from "./page";
+import { ARTIFACTS, chartData, chartRevision, command, launchBrowser, openNotebook, screenshotOutput, waitForKernelIdle, waitForRevisionAbove, waitForSavedWidgets, type Browser } from "./page";
 
 /**
  * Code passed to page.evaluate runs in the browser; the project compiles without the DOM
@@ -365,23 +365,9 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       const browser3 = await newBrowser();
       const page3 = browser3.page;
       await openNotebook(page3, lab3, "widgets.ipynb");
-      // JupyterLab's widget manager restores saved widgets with two overlapping requests when
-      // the kernel connects before its session is ready; if the kernel-only one finishes first,
-      // the outputs say "model not found" (seen now and then, with and without our server
-      // extension). A reload restores again; the saved state must then show.
-      const outcome = () =>
-        page3.waitForFunction(
-          (sel) => {
-            if (Number(document.querySelector(`${sel} .al-chart`)?.dataset.revision ?? 0) > 0) return "drawn";
-            return [...document.querySelectorAll(".jp-OutputArea-output")].some((o) => o.textContent?.includes("Error displaying widget: model not found")) ? "not found" : false;
-          },
-          EXPLORER,
-          { timeout: 60_000 },
-        );
-      if ((await (await outcome()).jsonValue()) === "not found") {
-        t.diagnostic("the widget manager's restore race showed \"model not found\"; reloading once");
-        await page3.reload();
-        await waitForRevisionAbove(page3, EXPLORER, 0, 60_000);
+      // The first drawn chart has revision 1 and later ones count up, never back to 0.
+      if (await waitForSavedWidgets(page3, `${EXPLORER} .al-chart[data-revision]:not([data-revision="0"])`)) {
+        t.diagnostic('the widget manager\'s restore race showed "model not found"; reloaded once');
       }
       const rows = await explorerRows(page3);
       assert.deepEqual(await seriesNames(page3), ["relu", "leaky_relu", "elu", "gelu"]);
