@@ -64,7 +64,7 @@ test("stock controls from the kernel work live in JupyterLab and render from sav
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  lab = await startLab({ notebooks: [notebook] });
+  lab = await startLab({ notebooks: [notebook], stateDir: path.join(work, "lab-live") });
   browser = await launchBrowser();
   await openNotebook(browser.page, lab, "controls.ipynb");
   await waitForKernelIdle(browser.page);
@@ -127,7 +127,7 @@ test("stock controls from the kernel work live in JupyterLab and render from sav
     // JupyterLab's widget manager waits for a kernel session that never becomes ready when no
     // kernel can start (ipywidgets#3980), so without one only the outputs' text/plain can show;
     // a notebook from elsewhere is untrusted, which selects that text directly.
-    lab = await startLab({ notebooks: [executed], allowedKernels: [] });
+    lab = await startLab({ notebooks: [executed], allowedKernels: [], stateDir: path.join(work, "lab-kernel-less") });
     browser = await launchBrowser();
     await openNotebook(browser.page, lab, "executed.ipynb");
     await browser.page.locator(".jp-Dialog").getByRole("button", { name: "No Kernel" }).click({ timeout: 30_000 });
