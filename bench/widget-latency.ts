@@ -9,9 +9,10 @@
  * ipywidgets `interact` + matplotlib 230 ms median (376 ms p95); `interact` re-displaying a
  * vega-lite chart 54 ms (66 ms).
  *
- * It runs twice: with the opt-in server extension (`activation-lab install --server-extension`;
- * TCP_NODELAY on kernel websockets, kernel-ext/server/) and on a stock jupyter_server, where
- * Nagle's algorithm holds back part of the replies.
+ * It runs three times: with the opt-in server extension (`activation-lab install
+ * --server-extension`, kernel-ext/server/: TCP_NODELAY on kernel websockets, and JupyterLab
+ * ignoring the kernel status around widget messages); with its TCP_NODELAY alone; and on a
+ * stock jupyter_server, where Nagle's algorithm holds back part of the replies.
  *
  *   node dist/bench/widget-latency.js [presses=60]
  */
@@ -74,14 +75,15 @@ interface Measured {
   renders: number[];
   longTasks: number[];
   backend: string;
-  extensionLoaded: boolean;
+  /** The server extension's effects the lab's log reports. */
+  effects: string[];
 }
 
-async function measure(notebookFile: string, serverExtension: boolean): Promise<Measured> {
+async function measure(notebookFile: string, serverExtension: boolean, quietCommStatus = true): Promise<Measured> {
   let lab: Lab | undefined;
   let browser: Browser | undefined;
   try {
-    lab = await startLab({ notebooks: [notebookFile], serverExtension });
+    lab = await startLab({ notebooks: [notebookFile], serverExtension, serverConfig: { ActivationLabServer: { quiet_comm_status: quietCommStatus } } });
     browser = await launchBrowser();
     const page = browser.page;
     await openNotebook(page, lab, "latency.ipynb");
@@ -141,7 +143,10 @@ async function measure(notebookFile: string, serverExtension: boolean): Promise<
       renders: result.samples.map((s) => s.render).sort((a, b) => a - b),
       longTasks: result.longTasks,
       backend,
-      extensionLoaded: lab.log().includes("activation-lab: kernel websockets send without Nagle's delay"),
+      effects: [
+        ...(lab.log().includes("activation-lab: kernel websockets send without Nagle's delay") ? ["TCP_NODELAY"] : []),
+        ...(lab.log().includes("activation-lab: JupyterLab ignores the kernel status around widget messages") ? ["quiet comm status"] : []),
+      ],
     };
   } finally {
     if (browser) await browser.close();
@@ -156,7 +161,7 @@ function report(title: string, m: Measured): void {
   const { totals, renders } = m;
   const median = quantile(totals, 0.5);
   const p95 = quantile(totals, 0.95);
-  console.log(`${title} [server extension ${m.extensionLoaded ? "loaded" : "not loaded"}]`);
+  console.log(`${title} [server extension: ${m.effects.length ? m.effects.join(", ") : "not loaded"}]`);
   console.log(`  key press → changed chart   median ${median.toFixed(1)} ms   p95 ${p95.toFixed(1)} ms   min ${totals[0].toFixed(1)}   max ${totals[totals.length - 1].toFixed(1)}`);
   console.log(`  deciles (ms)                ${[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((q) => quantile(totals, q).toFixed(0)).join(" ")}`);
   console.log(`  of which in-place redraw    median ${quantile(renders, 0.5).toFixed(1)} ms   p95 ${quantile(renders, 0.95).toFixed(1)} ms`);
@@ -173,10 +178,12 @@ async function main(): Promise<void> {
   const notebookFile = notebook();
   try {
     const ours = await measure(notebookFile, true);
+    const nodelayOnly = await measure(notebookFile, true, false);
     const stock = await measure(notebookFile, false); // turned off even where setup enabled it
     console.log(`widget-latency: ${ACTIVATIONS.length} activations × ${POINTS} points, ${ours.totals.length} key presses per server (${ours.backend})`);
-    report("with activation-lab's server extension (TCP_NODELAY on kernel websockets)", ours);
-    report("stock jupyter_server (Nagle's algorithm on)", stock);
+    report("with activation-lab's server extension (as npm run setup installs it)", ours);
+    report("its TCP_NODELAY alone (c.ActivationLabServer.quiet_comm_status = False)", nodelayOnly);
+    report("stock jupyter_server (Nagle's algorithm on, kernel status on every widget message)", stock);
     const kernel = kernelRoundTrip(PRESSES);
     console.log(
       typeof kernel === "string"

@@ -8,8 +8,10 @@
  * (kernel-ext/server/): the module goes to the environment's site-packages and
  * `etc/jupyter/jupyter_server_config.d/` enables it, the layout `jupyter server extension list`
  * reads. It turns off Nagle's delay on kernel websockets, which otherwise holds widget replies
- * back by up to 40 ms. It is opt-in because it changes how the whole server (every kernel)
- * writes to websockets; `npm run setup` turns it on for the repo's `.venv`. `--user` skips it:
+ * back by up to 40 ms, and has JupyterLab ignore the kernel's busy/idle around widget messages,
+ * which otherwise costs the page ~8 ms per slider step. It is opt-in because it changes how the
+ * whole server (every kernel) writes to websockets and what JupyterLab's kernel indicator
+ * shows; `npm run setup` turns it on for the repo's `.venv`. `--user` skips it:
  * a user-wide module is not importable from the virtual environments Jupyter usually runs in.
  */
 import { execFileSync } from "child_process";

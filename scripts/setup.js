@@ -170,7 +170,7 @@ if (fs.existsSync(path.join(ROOT, "bin", "activation-lab.js"))) {
       fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")) &&
       fs.existsSync(path.join(VENV, "etc", "jupyter", "jupyter_server_config.d", "activation_lab_server.json")),
     () => {
-      // With the server extension: slider replies without Nagle's delay (widgets/README.md).
+      // With the server extension: faster slider steps (widgets/README.md, "Latency").
       run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV, "--server-extension"]);
       // Notebooks saved from this JupyterLab keep their widget state, so they reopen live.
       const settings = path.join(VENV, "share", "jupyter", "lab", "settings");

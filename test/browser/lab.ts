@@ -29,6 +29,8 @@ export interface LabOptions {
    * false turns it off (a stock server), undefined leaves the environment's setting.
    */
   serverExtension?: boolean;
+  /** More server config by section, e.g. `{ ActivationLabServer: { quiet_comm_status: false } }`. */
+  serverConfig?: Record<string, Record<string, unknown>>;
 }
 
 export interface Lab {
@@ -109,9 +111,11 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   // `npm run setup` enabled the extension.
   const serverConfig = path.join(dirs.config, "jupyter_server_config.json");
   fs.rmSync(serverConfig, { force: true }); // a reused state dir must not keep an earlier choice
+  const userConfig: Record<string, Record<string, unknown>> = { ...(options.serverConfig ?? {}) };
   if (options.serverExtension !== undefined) {
-    fs.writeFileSync(serverConfig, JSON.stringify({ ServerApp: { jpserver_extensions: { activation_lab_server: options.serverExtension } } }));
+    userConfig.ServerApp = { ...(userConfig.ServerApp ?? {}), jpserver_extensions: { activation_lab_server: options.serverExtension } };
   }
+  if (Object.keys(userConfig).length > 0) fs.writeFileSync(serverConfig, JSON.stringify(userConfig));
   for (const nb of options.notebooks) fs.copyFileSync(nb, path.join(dirs.root, path.basename(nb)));
   writeSettings(dirs.settings, {
     // No news or update pop-ups over the notebook.

@@ -125,8 +125,11 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
     await waitForRevisionAbove(page, EXPLORER, 0, 90_000);
     await waitForRevisionAbove(page, HISTOGRAMS, 0, 30_000);
 
-    await t.test("npm run setup's server runs activation-lab's server extension (kernel websockets without Nagle's delay)", () => {
+    await t.test("npm run setup's server runs activation-lab's server extension (no Nagle's delay, kernel status quiet around widget messages)", async () => {
       assert.match(lab.log(), /activation-lab: kernel websockets send without Nagle's delay \(TCP_NODELAY\)/, lab.log().slice(-2000));
+      assert.match(lab.log(), /activation-lab: JupyterLab ignores the kernel status around widget messages/, lab.log().slice(-2000));
+      const untracked = await page.evaluate(() => JSON.parse(document.getElementById("jupyter-config-data").textContent).untracked_message_types as string[]);
+      assert.ok(untracked.includes("comm_msg") && untracked.includes("kernel_info_request"), `page config's untracked_message_types: ${untracked}`);
     });
 
     await t.test("the explorer draws the kernel's float32 curves", async () => {
@@ -172,12 +175,21 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       const slider = page.locator(`${EXPLORER} input[data-activation="leaky_relu"][data-param="alpha"]`);
       await slider.focus();
       const before = await chartRevision(page, EXPLORER);
+      // JupyterLab's record of the kernel status while the slider moves (the server extension
+      // keeps it still for widget messages) and while the kernel executes code (it must flip).
+      await page.evaluate(() => {
+        window.__kernelStatuses = [];
+        window.jupyterapp.shell.currentWidget.sessionContext.statusChanged.connect((_: unknown, status: string) => window.__kernelStatuses.push(status));
+      });
       for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
       const alpha = Number(await slider.inputValue());
       assert.ok(alpha > 0.01, `five presses moved alpha above its default (now ${alpha})`);
       await eventually("leaky_relu(-6) = -6·alpha in the chart", async () => Math.abs((await valueAt(page, "leaky_relu", -6)) - -6 * alpha) < 1e-5);
       assert.ok((await chartRevision(page, EXPLORER)) > before, "the existing view re-rendered");
       assert.equal(await page.locator(`${EXPLORER} .vega-embed`).count(), 1, "updated in place, not embedded again");
+      assert.deepEqual(await page.evaluate(() => window.__kernelStatuses), [], "slider steps leave the toolbar's kernel status still");
+      await page.evaluate(() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.requestExecute({ code: "1 + 1" }).done);
+      await eventually("busy, then idle, for executed code", async () => (await page.evaluate(() => window.__kernelStatuses.join())) === "busy,idle");
     });
 
     await t.test("a mouse click on a slider's track sets that value", async () => {

@@ -151,18 +151,47 @@ test("without a Python environment, install --server-extension skips it and says
   assert.match(user.stdout, /Skipped the server extension activation_lab_server: --user installs no server extension; install with --sys-prefix or --prefix/);
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON findings, asserted field by field
+type Findings = Record<string, any>;
+let serverExtensionFindings: Findings | undefined;
+/** Runs test/kernel/server_extension_check.py (jupyter_server's real classes) once; its findings. */
+function serverExtensionCheck(): Findings {
+  if (!serverExtensionFindings) {
+    const r = spawnSync(path.join(REPO_ROOT, ".venv", "bin", "python"), [path.join(REPO_ROOT, "test", "kernel", "server_extension_check.py"), path.join(REPO_ROOT, "kernel-ext", "server")], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    serverExtensionFindings = JSON.parse(r.stdout.trim().split("\n").pop()!) as Findings;
+  }
+  return serverExtensionFindings;
+}
+
 test("the server extension wraps jupyter_server's websocket connection class and sets TCP_NODELAY before the kernel connects", () => {
-  const r = spawnSync(path.join(REPO_ROOT, ".venv", "bin", "python"), [path.join(REPO_ROOT, "test", "kernel", "server_extension_check.py"), path.join(REPO_ROOT, "kernel-ext", "server")], { encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  const found = JSON.parse(r.stdout.trim().split("\n").pop()!);
+  const found = serverExtensionCheck();
   assert.deepEqual(found.points, [{ module: "activation_lab_server" }]);
   assert.equal(found.real_subclass, true, "the default ZMQ connection class is subclassed, not replaced");
   assert.equal(found.real_name, "NoDelayZMQChannelsWebsocketConnection");
-  assert.deepEqual(found.log, ["INFO: activation-lab: kernel websockets send without Nagle's delay (TCP_NODELAY)"]);
+  assert.deepEqual(found.log, [
+    "INFO: activation-lab: kernel websockets send without Nagle's delay (TCP_NODELAY)",
+    "INFO: activation-lab: JupyterLab ignores the kernel status around widget messages (comm_msg untracked)",
+  ]);
   assert.equal(found.idempotent, true);
   assert.equal(found.connect_result, "connected");
   assert.deepEqual(found.events, [["set_nodelay", true], ["connect"]]);
   assert.deepEqual(found.events_without_socket, [["connect"]]);
-  assert.deepEqual(found.empty_settings, {});
+  assert.deepEqual(Object.keys(found.empty_settings), ["page_config_data"], "no connection class is invented");
   assert.match(found.empty_log[0], /^WARNING: .*TCP_NODELAY not set/);
+});
+
+test("the server extension adds comm_msg to JupyterLab's untracked message types once JupyterLab has loaded, leaving the server's list; both effects can be turned off", () => {
+  const found = serverExtensionCheck();
+  const serverList = found.server_list_after as string[];
+  assert.equal(found.server_list_has_comm_msg, false, "jupyter_server's default list does not hold comm_msg");
+  assert.equal(found.page_config_before_loop, false, "nothing is written before the server's loop runs");
+  assert.deepEqual(found.page_untracked, [...serverList, "comm_msg"]);
+  assert.ok(serverList.includes("kernel_info_request") && !serverList.includes("comm_msg"), "the server's own list (activity tracking) is unchanged");
+  assert.deepEqual(found.page_other_keys, ["appName"], "the rest of the page config is kept");
+  assert.deepEqual([found.untrack_first, found.untrack_again], [true, false]);
+  assert.deepEqual(found.untrack_bare, { untracked_message_types: ["kernel_info_request", "comm_msg"] });
+  assert.equal(found.off_class_kept, true, "c.ActivationLabServer.nodelay = False keeps the server's class");
+  assert.equal(found.off_page_config, null, "c.ActivationLabServer.quiet_comm_status = False leaves the page config alone");
+  assert.deepEqual(found.off_log, []);
 });

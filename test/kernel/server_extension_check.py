@@ -11,6 +11,8 @@ import sys
 sys.path.insert(0, sys.argv[1])
 import activation_lab_server as ext  # noqa: E402
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection  # noqa: E402
+from jupyter_server.services.kernels.kernelmanager import MappingKernelManager  # noqa: E402
+from traitlets.config import Config, Configurable  # noqa: E402
 
 found = {}
 found["points"] = ext._jupyter_server_extension_points()
@@ -25,9 +27,29 @@ class Recorder(logging.Handler):
         self.lines.append(f"{record.levelname}: {record.getMessage()}")
 
 
-class FakeApp:
-    def __init__(self, settings):
+class FakeLoop:
+    """Collects callbacks, as the server's IOLoop would before it starts."""
+
+    def __init__(self):
+        self.callbacks = []
+
+    def add_callback(self, fn, *args):
+        self.callbacks.append((fn, args))
+
+    def run(self):
+        while self.callbacks:
+            fn, args = self.callbacks.pop(0)
+            fn(*args)
+
+
+class FakeApp(Configurable):
+    """Stands in for the ServerApp: a Configurable (the extension reads its options from it)."""
+
+    def __init__(self, settings, config=None, io_loop=None, kernel_manager=None):
+        super().__init__(config=Config(config or {}))
         self.web_app = type("WebApp", (), {"settings": settings})()
+        self.io_loop = io_loop
+        self.kernel_manager = kernel_manager
         self.log = logging.getLogger(f"fake-{id(self)}")
         self.log.setLevel(logging.INFO)
         self.recorder = Recorder()
@@ -87,4 +109,39 @@ empty = FakeApp({})
 ext._load_jupyter_server_extension(empty)
 found["empty_settings"] = dict(empty.web_app.settings)
 found["empty_log"] = empty.recorder.lines
+
+# The kernel status around widget messages. The server's real default list of untracked types:
+server_list = MappingKernelManager.class_traits()["untracked_message_types"].default()
+found["server_list_has_comm_msg"] = "comm_msg" in server_list
+# JupyterLab's extension writes the page config after this one loads, so the change waits for
+# the server's loop; the server's own list is left as it was.
+loop = FakeLoop()
+kernel_manager = type("KM", (), {"untracked_message_types": list(server_list)})()
+lab_app = FakeApp({"kernel_websocket_connection_class": ZMQChannelsWebsocketConnection}, io_loop=loop, kernel_manager=kernel_manager)
+ext._load_jupyter_server_extension(lab_app)
+found["page_config_before_loop"] = "page_config_data" in lab_app.web_app.settings
+lab_app.web_app.settings["page_config_data"] = {"untracked_message_types": list(server_list), "appName": "JupyterLab"}
+loop.run()
+page_config = lab_app.web_app.settings["page_config_data"]
+found["page_untracked"] = page_config["untracked_message_types"]
+found["page_other_keys"] = sorted(k for k in page_config if k != "untracked_message_types")
+found["server_list_after"] = kernel_manager.untracked_message_types
+found["quiet_log"] = lab_app.recorder.lines
+# Without a list in the page config, the server's list is the base; twice adds it once.
+bare = {}
+found["untrack_first"] = ext.untrack_comm_status(bare, ["kernel_info_request"])
+found["untrack_again"] = ext.untrack_comm_status(bare, ["kernel_info_request"])
+found["untrack_bare"] = bare
+# Both effects can be switched off in the server's config.
+off_loop = FakeLoop()
+off = FakeApp(
+    {"kernel_websocket_connection_class": ZMQChannelsWebsocketConnection},
+    config={"ActivationLabServer": {"nodelay": False, "quiet_comm_status": False}},
+    io_loop=off_loop,
+)
+ext._load_jupyter_server_extension(off)
+off_loop.run()
+found["off_class_kept"] = off.web_app.settings["kernel_websocket_connection_class"] is ZMQChannelsWebsocketConnection
+found["off_page_config"] = off.web_app.settings.get("page_config_data")
+found["off_log"] = off.recorder.lines
 print(json.dumps(found, default=str))
