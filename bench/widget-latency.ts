@@ -20,7 +20,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { browserSkipReason, REPO_ROOT, startLab, VENV, type Lab } from "../test/browser/lab";
+import { browserSkipReason, REPO_ROOT, serverExtensionEffects, startLab, VENV, type Lab } from "../test/browser/lab";
 import { command, launchBrowser, openNotebook, waitForKernelIdle, waitForRevisionAbove, type Browser } from "../test/browser/page";
 
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -143,10 +143,7 @@ async function measure(notebookFile: string, serverExtension: boolean, quietComm
       renders: result.samples.map((s) => s.render).sort((a, b) => a - b),
       longTasks: result.longTasks,
       backend,
-      effects: [
-        ...(lab.log().includes("activation-lab: kernel websockets send without Nagle's delay") ? ["TCP_NODELAY"] : []),
-        ...(lab.log().includes("activation-lab: JupyterLab ignores the kernel status around widget messages") ? ["quiet comm status"] : []),
-      ],
+      effects: serverExtensionEffects(lab.log()),
     };
   } finally {
     if (browser) await browser.close();

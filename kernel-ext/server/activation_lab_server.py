@@ -6,8 +6,8 @@ It does two things, each switchable in a Jupyter server config file:
 - ``c.ActivationLabServer.quiet_comm_status`` (default True): JupyterLab stops flipping the
   kernel status indicator for widget (comm) messages.
 
-Nagle's delay. jupyter_server leaves Nagle's algorithm on for the websocket between the server and the
-browser. A kernel answers one widget message with several small IOPub messages (status busy,
+Nagle's delay. jupyter_server leaves Nagle's algorithm on for the websocket between the
+server and the browser. A kernel answers one widget message with several small IOPub messages (status busy,
 echo_update, update, status idle). With Nagle's algorithm on, every message after the first
 waits in the server until the browser acknowledges the first one, and a browser that is in
 the middle of an exchange with the server delays that acknowledgement (Linux: up to 40 ms,

@@ -33,6 +33,17 @@ export interface LabOptions {
   serverConfig?: Record<string, Record<string, unknown>>;
 }
 
+/** What activation_lab_server logs as it applies each of its effects (kernel-ext/server/). */
+const SERVER_EXTENSION_EFFECTS: [effect: string, logLine: string][] = [
+  ["TCP_NODELAY", "activation-lab: kernel websockets send without Nagle's delay (TCP_NODELAY)"],
+  ["quiet comm status", "activation-lab: JupyterLab ignores the kernel status around widget messages"],
+];
+
+/** The server extension's effects that a lab's log reports, in a fixed order. */
+export function serverExtensionEffects(log: string): string[] {
+  return SERVER_EXTENSION_EFFECTS.filter(([, line]) => log.includes(line)).map(([effect]) => effect);
+}
+
 export interface Lab {
   url: string;
   token: string;
