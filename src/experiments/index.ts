@@ -22,3 +22,5 @@ export { SATURATION_THRESHOLD } from "./stats";
 export type { GradStats, ForwardStats, Histogram } from "./stats";
 export { datasets, dataset, DATASET_NAMES } from "../datasets";
 export type { Dataset, DatasetName, DatasetOptions } from "../datasets";
+export { splitStratified, splitRandom } from "../datasets/split";
+export type { Split } from "../datasets/split";
