@@ -26,6 +26,7 @@ export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
 export type { VegaLiteSpec } from "./charts/palette";
 export { renderSvg, chartBundle } from "./charts/render";
 export * from "./experiments";
+export * from "./model";
 export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost, requestInterrupt, takeInterrupt, yieldToEventLoop } from "./live";
 export type { MimeBundle, Displayable, LiveHost, ProgressReporter } from "./live";
 

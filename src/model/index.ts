@@ -1,0 +1,13 @@
+/**
+ * Your own model and data (DESIGN §10): inspect a tf.LayersModel's gradients and units, swap
+ * its hidden activations, train it with the built-in records, and ask which activation to use.
+ * `train({ model, data, ... })` is the built-in `train` (it dispatches on `model`).
+ */
+export { inspect, ModelInspection, STUCK_FRACTION } from "./inspect";
+export type { InspectOptions, InspectedLayer, InspectedRun } from "./inspect";
+export { withActivation } from "./swap";
+export type { WithActivationOptions } from "./swap";
+export { ModelTrainingRun } from "./train";
+export type { ModelTrainOptions, ModelRunResult, ModelEpochPoint, ModelTrainingStep, SeedFinal } from "./train";
+export { LOSS_NAMES } from "./data";
+export type { ModelData, LossName, LossFunction, LossLike } from "./data";

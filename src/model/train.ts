@@ -1,0 +1,334 @@
+/**
+ * train({ model, data, ... }): a user's tf.LayersModel trained on their data with the
+ * records the built-in `train` keeps (DESIGN §9, §10): train and validation loss/accuracy per
+ * epoch, and at recorded epochs the dead and stuck share per hidden layer and every weighted
+ * layer's gradient histogram — so the training charts and the GradientHistograms widget work
+ * on it. Each seed trains its own copy; the user's model is never changed.
+ */
+import { tf } from "../tf";
+import { ready } from "../backend";
+import { DISPLAY, progress, type MimeBundle } from "../live";
+import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
+import { trainingSpec } from "../charts/training";
+import { summarize, type Summary } from "../evidence/summary";
+import { splitRandom, splitStratified, type Split } from "../datasets/split";
+import { interruptCheckpoint, type Checkpoint } from "../experiments/interrupt";
+import { checkChoice, checkInt, checkKeys, checkNumber } from "../experiments/options";
+import { OPTIMIZER_CHOICES, type OptimizerName } from "../experiments/optimizer";
+import { Rng } from "../experiments/rng";
+import type { EpochPoint, TrainingStep } from "../experiments/train";
+import { accuracy, checkModel, disposeData, meanLoss, prepareData, resolveLoss, takeRows, type LossLike, type ModelData, type PreparedData, type ResolvedLoss } from "./data";
+import { layout } from "./graph";
+import { measureModel, type InspectedLayer } from "./inspect";
+import { rebuild } from "./swap";
+import { registerWasmConvGradients } from "./wasm-kernels";
+
+export interface ModelTrainOptions {
+  model: tf.LayersModel;
+  data: ModelData;
+  epochs?: number;
+  /** Learning rate (default 0.01 for adam, 0.1 for sgd). */
+  lr?: number;
+  optimizer?: OptimizerName;
+  batch?: number;
+  /** Share of rows held out for validation, stratified by class (default 0.25). */
+  validation?: number;
+  /** How many seeds, or which (default 1). Each seed fixes the split, the batch order and (with `reinitialize`) the weights. */
+  seeds?: number | number[];
+  /** Record dead/stuck units and gradient histograms every this many epochs (and at the start and end). */
+  recordEvery?: number;
+  /** Defaults to the model's compiled loss. */
+  loss?: LossLike;
+  bins?: number;
+  /** Re-draw every weight from its layer's initializer per seed (default: when more than one seed). */
+  reinitialize?: boolean;
+}
+
+/** An epoch's train and validation numbers. */
+export interface ModelEpochPoint extends EpochPoint {
+  valLoss: number | null;
+  valAccuracy: number | null;
+}
+
+/** A recorded point: the built-in record plus validation, stuck units and the full layer records. */
+export interface ModelTrainingStep extends TrainingStep {
+  valLoss: number | null;
+  valAccuracy: number | null;
+  /** Per hidden layer: share of units whose |f′(z)| < 1 % of max |f′| on every recorded example. */
+  stuck: number[];
+  /** Every weighted layer as `inspect` reports it (names, activation statistics). */
+  layers: InspectedLayer[];
+}
+
+export interface SeedFinal {
+  seed: number;
+  loss: number;
+  accuracy: number | null;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  maxDeadFraction: number;
+  maxStuckFraction: number;
+  /** Median wall time of an optimizer step, ms. */
+  msPerStep: number;
+  epochs: number;
+}
+
+export interface ModelRunResult {
+  /** The model's name and hidden activations, e.g. "mlp: relu". */
+  activation: string;
+  /** The first seed's epochs and records (what the charts and the widget show). */
+  history: ModelEpochPoint[];
+  steps: ModelTrainingStep[];
+  final: SeedFinal;
+  /** The final numbers of every seed. */
+  perSeed: SeedFinal[];
+  /** Mean, sd and 95 % interval over seeds of the final numbers. */
+  summary: { loss: Summary; valLoss: Summary | null; accuracy: Summary | null; valAccuracy: Summary | null };
+}
+
+export interface ResolvedModelTrain {
+  epochs: number;
+  lr: number;
+  optimizer: OptimizerName;
+  batch: number;
+  validation: number;
+  seeds: number[];
+  recordEvery: number;
+  bins: number;
+  reinitialize: boolean;
+}
+
+const OPTION_NAMES = ["model", "data", "epochs", "lr", "optimizer", "batch", "validation", "seeds", "recordEvery", "loss", "bins", "reinitialize"] as const;
+/** Examples the recorded gradients and unit health are measured on (the first rows of the training split). */
+export const RECORD_ROWS = 512;
+
+export function resolveSeeds(fn: string, seeds: unknown, fallback: number): number[] {
+  const given = seeds ?? fallback;
+  if (Array.isArray(given)) {
+    if (given.length === 0) throw new RangeError(`${fn}: seeds must be a count ≥ 1 or a non-empty list of integer seeds`);
+    return given.map((s, i) => checkInt(fn, `seeds[${i}]`, s, -(2 ** 31), 2 ** 31 - 1));
+  }
+  const count = checkInt(fn, "seeds", given, 1, 1000);
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+export function resolveModelTrainOptions(fn: string, opts: Omit<ModelTrainOptions, "model" | "data">, extraKeys: readonly string[] = []): ResolvedModelTrain {
+  checkKeys(fn, opts, [...OPTION_NAMES, ...extraKeys]);
+  const optimizer = checkChoice(fn, "optimizer", opts.optimizer ?? "adam", OPTIMIZER_CHOICES);
+  const epochs = checkInt(fn, "epochs", opts.epochs ?? 10, 1, 100_000);
+  const seeds = resolveSeeds(fn, opts.seeds, 1);
+  return {
+    epochs,
+    lr: checkNumber(fn, "lr", opts.lr ?? (optimizer === "adam" ? 0.01 : 0.1), 0, 100, true),
+    optimizer,
+    batch: checkInt(fn, "batch", opts.batch ?? 32, 1, 1_000_000),
+    validation: checkNumber(fn, "validation", opts.validation ?? 0.25, 0, 0.9),
+    seeds,
+    recordEvery: checkInt(fn, "recordEvery", opts.recordEvery ?? Math.max(1, Math.round(epochs / 10)), 1, 100_000),
+    bins: checkInt(fn, "bins", opts.bins ?? 30, 1, 10_000),
+    reinitialize: opts.reinitialize ?? seeds.length > 1,
+  };
+}
+
+export function splitFor(data: PreparedData, fraction: number, seed: number): Split {
+  return data.labels ? splitStratified(data.labels, fraction, seed) : splitRandom(data.n, fraction, seed);
+}
+
+/** Loss and accuracy of the model on prepared data, inference mode. */
+export async function evaluate(model: tf.LayersModel, data: PreparedData, loss: ResolvedLoss): Promise<{ loss: number; accuracy: number | null }> {
+  if (data.n === 0) return { loss: NaN, accuracy: null };
+  const [p, l] = tf.tidy(() => {
+    const out = model.apply(data.x, { training: false }) as tf.Tensor;
+    return [out, meanLoss(loss, data.y, out)];
+  });
+  try {
+    const value = (await l.data())[0];
+    return { loss: value, accuracy: loss.classification && data.labels ? await accuracy(p, data.labels) : null };
+  } finally {
+    tf.dispose([p, l]);
+  }
+}
+
+function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
+  return name === "adam" ? tf.train.adam(lr) : tf.train.sgd(lr);
+}
+
+export interface SeedRun {
+  history: ModelEpochPoint[];
+  steps: ModelTrainingStep[];
+  final: SeedFinal;
+  label: string;
+  interrupted: boolean;
+}
+
+/**
+ * Trains `model` (already the copy this seed owns) on one split. `onEpoch` after each epoch;
+ * stops between steps when `checkpoint` says so, recording the partial epoch.
+ */
+export async function trainSeed(model: tf.LayersModel, all: PreparedData, split: Split, loss: ResolvedLoss, o: ResolvedModelTrain, seed: number, onEpoch: () => void, checkpoint: Checkpoint): Promise<SeedRun> {
+  const trainData = takeRows(all, split.train);
+  const valData = takeRows(all, split.validation);
+  const recordData = takeRows(all, split.train.subarray(0, Math.min(split.train.length, RECORD_ROWS)));
+  const lay = layout(model);
+  const optimizer = makeOptimizer(o.optimizer, o.lr);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const order = new Rng(seed ^ 0x7a11);
+  const history: ModelEpochPoint[] = [];
+  const steps: ModelTrainingStep[] = [];
+  const stepTimes: number[] = [];
+  let step = 0;
+  let interrupted = false;
+  let label = "";
+  const record = async (epoch: number) => {
+    const m = await measureModel(lay, recordData, loss, o.bins, true);
+    label = m.run.activation;
+    const [tr, va] = [await evaluate(model, trainData, loss), await evaluate(model, valData, loss)];
+    const hidden = m.run.layers.filter((l) => l.dead !== null);
+    steps.push({ epoch, step, loss: tr.loss, accuracy: tr.accuracy, valLoss: valData.n ? va.loss : null, valAccuracy: va.accuracy, dead: hidden.map((l) => l.dead as number), stuck: hidden.map((l) => l.stuck as number), layers: m.run.layers });
+    return { tr, va };
+  };
+  try {
+    await record(0);
+    const perEpoch = Math.ceil(trainData.n / o.batch);
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const shuffled = order.permutation(trainData.n);
+      let inEpoch = 0;
+      for (let start = 0; start < trainData.n; start += o.batch) {
+        const idx = shuffled.subarray(start, Math.min(trainData.n, start + o.batch));
+        const began = performance.now();
+        const cost = optimizer.minimize(() => {
+          const rows = tf.tensor1d(idx, "int32");
+          const out = model.apply(tf.gather(trainData.x, rows), { training: true }) as tf.Tensor;
+          return meanLoss(loss, tf.gather(trainData.y, rows), out) as tf.Scalar;
+        }, true, variables);
+        await (cost as tf.Scalar).data();
+        (cost as tf.Scalar).dispose();
+        stepTimes.push(performance.now() - began);
+        step++;
+        inEpoch++;
+        if (await checkpoint()) {
+          interrupted = true;
+          break;
+        }
+      }
+      if (interrupted) {
+        await record(epoch - 1 + inEpoch / perEpoch);
+        break;
+      }
+      const recordNow = epoch % o.recordEvery === 0 || epoch === o.epochs;
+      const e = recordNow ? await record(epoch) : { tr: await evaluate(model, trainData, loss), va: await evaluate(model, valData, loss) };
+      history.push({ epoch, loss: e.tr.loss, accuracy: e.tr.accuracy, valLoss: valData.n ? e.va.loss : null, valAccuracy: e.va.accuracy });
+      onEpoch();
+    }
+  } finally {
+    optimizer.dispose();
+    [trainData, valData, recordData].forEach(disposeData);
+  }
+  const last = steps[steps.length - 1];
+  const sorted = stepTimes.slice().sort((a, b) => a - b);
+  const final: SeedFinal = {
+    seed,
+    loss: last.loss,
+    accuracy: last.accuracy,
+    valLoss: last.valLoss,
+    valAccuracy: last.valAccuracy,
+    maxDeadFraction: Math.max(0, ...last.dead),
+    maxStuckFraction: Math.max(0, ...last.stuck),
+    msPerStep: sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN,
+    epochs: history.length,
+  };
+  return { history, steps, final, label, interrupted };
+}
+
+function summaryOf(finals: SeedFinal[]): ModelRunResult["summary"] {
+  const of = (pick: (f: SeedFinal) => number | null) => (finals.every((f) => pick(f) !== null) ? summarize(finals.map((f) => pick(f) as number)) : null);
+  return { loss: summarize(finals.map((f) => f.loss)), valLoss: of((f) => f.valLoss), accuracy: of((f) => f.accuracy), valAccuracy: of((f) => f.valAccuracy) };
+}
+
+/** Per-seed runs folded into one record: the first seed's curves, every seed's finals. */
+export function foldSeeds(runs: SeedRun[]): ModelRunResult {
+  const finals = runs.map((r) => r.final);
+  return { activation: runs[0].label, history: runs[0].history, steps: runs[0].steps, final: finals[0], perSeed: finals, summary: summaryOf(finals) };
+}
+
+/**
+ * Trains copies of a user's model, one per seed (see the built-in `train` for the records).
+ *
+ * ```ts
+ * const run = await train({ model, data: datasets.digits({ normalize: true }), epochs: 20, seeds: 3 });
+ * run.runs[0].summary.valAccuracy;   // { mean, sd, lo, hi, n }
+ * gradientHistograms(run);
+ * ```
+ */
+export async function trainModel(opts: ModelTrainOptions): Promise<ModelTrainingRun> {
+  const fn = "train";
+  if (opts === null || typeof opts !== "object") throw new TypeError(`${fn}: options must be an object like { model, data, epochs }`);
+  const model = checkModel(fn, opts.model);
+  const { model: _m, data, ...rest } = opts;
+  const o = resolveModelTrainOptions(fn, rest);
+  const loss = resolveLoss(fn, model, opts.loss);
+  await ready();
+  registerWasmConvGradients();
+  const all = prepareData(fn, model, data, loss);
+  const started = Date.now();
+  const bar = progress("train", o.epochs * o.seeds.length);
+  const checkpoint = interruptCheckpoint();
+  const runs: SeedRun[] = [];
+  let done = 0;
+  let interrupted = false;
+  try {
+    for (const seed of o.seeds) {
+      const split = splitFor(all, o.validation, seed);
+      const copy = await rebuild(model, { swap: new Map(), seed, reinitializeAll: o.reinitialize });
+      try {
+        const run = await trainSeed(copy, all, split, loss, o, seed, () => bar.update(++done, `seed ${seed}`), checkpoint);
+        runs.push(run);
+        if (run.interrupted) {
+          interrupted = true;
+          break;
+        }
+      } finally {
+        copy.dispose();
+      }
+    }
+  } finally {
+    disposeData(all);
+    bar.close(!interrupted, interrupted ? `interrupted after ${runs.length} of ${o.seeds.length} seeds` : undefined);
+  }
+  return new ModelTrainingRun([foldSeeds(runs)], { ...o, model: model.name, loss: loss.name }, interrupted, Date.now() - started);
+}
+
+export class ModelTrainingRun {
+  constructor(
+    readonly runs: ModelRunResult[],
+    readonly options: ResolvedModelTrain & { model: string; loss: string },
+    /** True when an interrupt stopped training; the seed cut short ends at its last step, later seeds are missing. */
+    readonly interrupted: boolean,
+    readonly elapsedMs: number,
+  ) {}
+
+  toSpec(): Record<string, unknown> {
+    return trainingSpec(this.runs, { title: this.title() });
+  }
+
+  toString(): string {
+    return `${this.title()}\n${textTable(HEADERS, this.rows())}`;
+  }
+
+  async [DISPLAY](): Promise<MimeBundle> {
+    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html: htmlTable(HEADERS, this.rows(), this.title()) });
+  }
+
+  private rows(): (string | number)[][] {
+    const s = (v: Summary | null) => (v === null ? "—" : v.n > 1 ? `${formatNumber(v.mean)} [${formatNumber(v.lo)}, ${formatNumber(v.hi)}]` : formatNumber(v.mean));
+    return this.runs.map((r) => [r.activation, r.perSeed.length, r.final.epochs, s(r.summary.loss), s(r.summary.valLoss), s(r.summary.valAccuracy), `${formatNumber(100 * r.final.maxDeadFraction)}%`, `${formatNumber(100 * r.final.maxStuckFraction)}%`]);
+  }
+
+  private title(): string {
+    const o = this.options;
+    const stopped = this.interrupted ? " — interrupted (partial)" : "";
+    return `Training ${o.model}: ${o.optimizer} lr ${o.lr}, ${o.epochs} epochs, batch ${o.batch}, ${o.loss}, validation ${o.validation}, ${o.seeds.length} seed(s)${stopped}`;
+  }
+}
+
+const HEADERS = ["model", "seeds", "epochs run", "final loss", "validation loss", "validation accuracy (95 % CI)", "max dead (first seed)", "max stuck (first seed)"];
