@@ -11,3 +11,5 @@ export { ModelTrainingRun } from "./train";
 export type { ModelTrainOptions, ModelRunResult, ModelEpochPoint, ModelTrainingStep, SeedFinal } from "./train";
 export { LOSS_NAMES } from "./data";
 export type { ModelData, LossName, LossFunction, LossLike } from "./data";
+export { advise, Advice, checkOutput, ADVISE_DEFAULT_CANDIDATES, ADVISE_DEFAULT_BUDGET_SECONDS, UNHEALTHY_STUCK_SHARE } from "./advise";
+export type { AdviseOptions, CandidateResult, OutputCheck, Outcome } from "./advise";
