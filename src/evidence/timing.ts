@@ -258,17 +258,22 @@ async function externalTensors(task: TimedTask): Promise<Set<number>> {
 
 const MAX_ITERATIONS = 1e9;
 
-/** Warm-up, then the smallest batch size (growing geometrically) whose batch lasts ≥ minMs. Throws if the task leaks tensors. */
+/** Warm-up, then the smallest batch size (growing geometrically) whose batches last ≥ minMs. Throws if the task leaks tensors. */
 async function calibrate(name: string, task: TimedTask, warmup: number, minMs: number): Promise<{ iterations: number; external: Set<number> }> {
   const before = tf.memory().numTensors;
   const external = await externalTensors(task);
   let calls = 2;
   for (let i = 0; i < warmup; i++, calls++) await runBatch(task, 1, external);
   let iterations = 1;
-  for (;;) {
+  // Two batches in a row must reach minMs: a first slow batch (a late compile, a busy machine) alone does not settle the count.
+  for (let confirmed = 0; confirmed < 2 && iterations < MAX_ITERATIONS; ) {
     const ms = await runBatch(task, iterations, external);
     calls += iterations;
-    if (ms >= minMs || iterations >= MAX_ITERATIONS) break;
+    if (ms >= minMs) {
+      confirmed++;
+      continue;
+    }
+    confirmed = 0;
     // Aim 20 % past the target so the next batch is very likely long enough; grow at most 10× per step.
     const aim = ms > 0 ? Math.ceil((iterations * minMs * 1.2) / ms) : iterations * 10;
     iterations = Math.min(MAX_ITERATIONS, Math.max(iterations + 1, Math.min(aim, iterations * 10)));
