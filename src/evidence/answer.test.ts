@@ -28,7 +28,7 @@ test("an answer lists each claim's sentence with its key number and id", () => {
 
 test("an answer rejects anything that is not a verified claim", () => {
   const lookalike = { id: "C9", says: "ReLU units can die.", measured: { x: 1 }, verdict: "holds" };
-  assert.throws(() => answer("Q", [c8, lookalike as never]), /answer: claims\[1\] is not a verified claim \(got a Object\); make each with claim\(/);
+  assert.throws(() => answer("Q", [c8, lookalike as never]), /answer: claims\[1\] is not a verified claim \(got a plain object\); make each with claim\(/);
   const forged = Object.create(Claim.prototype) as Claim;
   assert.throws(() => answer("Q", [forged]), /claims\[0\] is not a verified claim \(got a Claim\)/);
   const constructed = new Claim("C1", "Stacks collapse.", { rank: 1 }, "holds", undefined, "rank");
