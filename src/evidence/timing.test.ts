@@ -72,7 +72,7 @@ test("ratio verdicts: an interval containing 1 never prints as a multiplier", ()
   assert.doesNotMatch(bundle["text/html"], /×/);
 });
 
-test("identical tasks read as no measurable difference; the interval contains 1", async () => {
+test("identical tasks read as no measurable difference; the interval contains 1", async (ctx) => {
   const n = lengthFor(3);
   const t = await timeit({ first: () => work(n), second: () => work(n) }, { rounds: 21, minMs: 10 });
   const r = t.ratio("first", "second");
@@ -80,6 +80,7 @@ test("identical tasks read as no measurable difference; the interval contains 1"
   assert.equal(t.task("first").samples.length, 21);
   assert.ok(t.task("first").lo <= t.task("first").median && t.task("first").median <= t.task("first").hi);
   // a false alarm here has probability ≤ 2.7 % (the interval's coverage), so check a second run before failing
+  ctx.diagnostic(String(r));
   const verdicts = [r.verdict];
   if (r.verdict !== "no measurable difference") {
     verdicts.push((await timeit({ first: () => work(n), second: () => work(n) })).ratio("first", "second").verdict);
@@ -89,10 +90,11 @@ test("identical tasks read as no measurable difference; the interval contains 1"
   assert.ok(Math.abs(Math.log(r.ratio)) < Math.log(1.3), `identical work measured ${r}`);
 });
 
-test("a task doing 4× the work reads slower; its interval excludes 1", async () => {
+test("a task doing 4× the work reads slower; its interval excludes 1", async (ctx) => {
   const n = lengthFor(2);
   const t = await timeit({ small: () => work(n), large: () => work(4 * n) }, { rounds: 15 });
   const r = t.ratio("large", "small");
+  ctx.diagnostic(String(r));
   assert.equal(r.verdict, "large slower than small");
   assert.ok(r.lo > 1, `${r}`);
   assert.ok(r.ratio > 2.5 && r.ratio < 6, `4× the work measured ${r}`);
