@@ -5,11 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { CLAIM_MIME } from "../../src/evidence/claim";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 export const notebooksDir = path.join(repoRoot, "notebooks");
-/** The MIME type of a claim card: `{ id, says, measured, verdict }`. */
-export const CLAIM_MIME = "application/vnd.activation-lab.claim+json";
 
 export interface Output {
   output_type: string;
