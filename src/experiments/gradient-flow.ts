@@ -337,7 +337,7 @@ export class GradientFlow {
   private title(): string {
     const o = this.options;
     const stopped = this.interrupted ? ` — interrupted (seeds finished for every activation: ${this.seedsFinished.join(", ") || "none"})` : "";
-    const seeds = o.seeds.length > 1 ? `${o.seeds.length} seeds` : `seed ${o.seed}`;
+    const seeds = o.seeds.length > 1 ? `${o.seeds.length} seeds (cells: mean ± 95 % half-width)` : `seed ${o.seed}`;
     const from = o.backwardFrom === "unit" ? ", backward from a unit-RMS direction" : "";
     return `Gradient flow: depth ${o.depth}, width ${o.width}, batch ${o.batch}, init ${o.init}, norm ${o.norm}, input ${o.input}, ${seeds}${from}${stopped}`;
   }

@@ -463,9 +463,7 @@ export class TrainingRun {
   }
 
   private headers(): string[] {
-    const several = this.options.seeds.length > 1;
-    const final = several ? "(mean ± 95 % half-width)" : "";
-    return ["activation", "init", "seeds", "epochs run", `train loss ${final}`, `validation loss ${final}`, `train accuracy ${final}`, `validation accuracy ${final}`, "max dead units (a layer)", "max stuck units (a layer)"].map((h) => h.trim());
+    return ["activation", "init", "seeds", "epochs run", "train loss", "validation loss", "train accuracy", "validation accuracy", "max dead units (a layer)", "max stuck units (a layer)"];
   }
 
   private rows(): (string | number)[][] {
@@ -490,6 +488,7 @@ export class TrainingRun {
     const stopped = this.interrupted ? ` — interrupted (seeds finished for every activation: ${this.seedsFinished.join(", ") || "none"})` : "";
     const held = o.validation > 0 ? `, ${Math.round(100 * o.validation)} % held out` : ", no validation";
     const seeds = o.seeds.length > 1 ? `, ${o.seeds.length} seeds` : `, seed ${o.seed}`;
-    return `Training on ${o.dataset} (n ${o.n}${held}${seeds}): depth ${o.depth}, width ${o.width}, ${o.optimizer} lr ${o.lr}, ${o.epochs} epochs, output ${o.outputActivation} + ${o.loss}${stopped}`;
+    const cells = o.seeds.length > 1 ? "; cells: mean ± 95 % half-width over the seeds" : "";
+    return `Training on ${o.dataset} (n ${o.n}${held}${seeds}): depth ${o.depth}, width ${o.width}, ${o.optimizer} lr ${o.lr}, ${o.epochs} epochs, output ${o.outputActivation} + ${o.loss}${cells}${stopped}`;
   }
 }
