@@ -15,11 +15,11 @@ import { compare, formatSummary, summarize, type Summary } from "../evidence/sum
 import { verdictFor, type Verdict } from "../experiments/gradient-flow";
 import { interruptCheckpoint } from "../experiments/interrupt";
 import { recommendedInit, type InitName } from "../experiments/network";
-import { checkNumber, checkUniqueLabels, withContext } from "../experiments/options";
+import { checkNumber, checkSeeds, checkUniqueLabels, withContext } from "../experiments/options";
 import { checkModel, disposeData, prepareData, resolveLoss, type LossLike, type ModelData, type ResolvedLoss } from "./data";
 import { layout } from "./graph";
 import { rebuild, selectLayers } from "./swap";
-import { foldSeeds, resolveModelTrainOptions, resolveSeeds, splitFor, trainSeed, type ModelRunResult, type ResolvedModelTrain, type SeedRun } from "./train";
+import { foldSeeds, resolveModelTrainOptions, splitFor, trainSeed, type ModelRunResult, type ResolvedModelTrain, type SeedRun } from "./train";
 import { registerWasmConvGradients } from "./wasm-kernels";
 
 export const ADVISE_DEFAULT_CANDIDATES = ["relu", "leaky_relu", "elu", "selu", "gelu", "swish", "tanh"];
@@ -33,6 +33,8 @@ export interface AdviseOptions {
   candidates?: ActivationLike[];
   /** Seeds per candidate (count ≥ 3, or a list of ≥ 3); default 3. */
   seeds?: number | number[];
+  /** First seed when `seeds` is a count (default 0). */
+  seed?: number;
   /** Epochs per training; without it, as many as `budgetSeconds` allows. */
   epochs?: number;
   budgetSeconds?: number;
@@ -134,8 +136,8 @@ function verdictOf(run: SeedRun): { verdict: Verdict; ratio: number } {
 export async function advise(modelOrLayers: tf.LayersModel | tf.layers.Layer[], data: ModelData, opts: AdviseOptions = {}): Promise<Advice> {
   const fn = "advise";
   const model = resolveModel(modelOrLayers);
-  const { candidates: candidateOption, budgetSeconds: budgetOption, seeds: seedOption, ...trainOptions } = opts;
-  const seeds = resolveSeeds(fn, seedOption, 3);
+  const { candidates: candidateOption, budgetSeconds: budgetOption, seeds: seedOption, seed: firstSeed, ...trainOptions } = opts;
+  const seeds = checkSeeds(fn, firstSeed, seedOption ?? 3);
   if (seeds.length < 3) throw new RangeError(`${fn}: seeds must give at least 3 seeds (an interval from fewer says little), got ${seeds.length}`);
   const o: ResolvedModelTrain = { ...resolveModelTrainOptions(fn, { ...trainOptions, seeds }, ["candidates", "budgetSeconds"]), reinitialize: true };
   if (opts.budgetSeconds !== undefined && opts.epochs !== undefined) throw new RangeError(`${fn}: give epochs or budgetSeconds, not both`);

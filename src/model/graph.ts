@@ -192,11 +192,12 @@ export function unitsOf(t: Tensor): number {
   return t.shape[t.shape.length - 1] ?? 1;
 }
 
-const DERIVATIVE_GRID = { from: -30, to: 30, step: 0.005 };
+/** The grid health.ts samples registry activations on: wide enough for every saturating built-in. */
+const DERIVATIVE_GRID = { from: -20, to: 20, step: 0.005 };
 const maxDerivativeCache = new Map<string, number>();
 
 /**
- * max |f′| over a fine grid on [−30, 30]: the scale the stuck threshold (1 % of it) is set
+ * max |f′| over a fine grid on [−20, 20] (as health.ts measures registry activations): the scale the stuck threshold (1 % of it) is set
  * against. Undefined when the activation cannot run on a column of numbers (PReLU's slopes
  * are shaped like its input); the caller then uses the largest |f′| it observed.
  */

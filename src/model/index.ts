@@ -3,12 +3,12 @@
  * its hidden activations, train it with the built-in records, and ask which activation to use.
  * `train({ model, data, ... })` is the built-in `train` (it dispatches on `model`).
  */
-export { inspect, ModelInspection, STUCK_FRACTION } from "./inspect";
+export { inspect, ModelInspection } from "./inspect";
 export type { InspectOptions, InspectedLayer, InspectedRun } from "./inspect";
 export { withActivation } from "./swap";
 export type { WithActivationOptions } from "./swap";
 export { ModelTrainingRun } from "./train";
-export type { ModelTrainOptions, ModelRunResult, ModelEpochPoint, ModelTrainingStep, SeedFinal } from "./train";
+export type { ModelTrainOptions, ModelRunResult, ModelTrainingStep, SeedFinal } from "./train";
 export { LOSS_NAMES } from "./data";
 export type { ModelData, LossName, LossFunction, LossLike } from "./data";
 export { advise, Advice, checkOutput, ADVISE_DEFAULT_CANDIDATES, ADVISE_DEFAULT_BUDGET_SECONDS, UNHEALTHY_STUCK_SHARE } from "./advise";

@@ -11,7 +11,8 @@ import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/rende
 import { gradientFlowSpec } from "../charts/gradient-flow";
 import { verdictFor, type LayerFlow, type Verdict } from "../experiments/gradient-flow";
 import { checkBoolean, checkInt, checkKeys } from "../experiments/options";
-import { forwardStats, gradStats, SATURATION_THRESHOLD } from "../experiments/stats";
+import { forwardStats, gradStats } from "../experiments/stats";
+import { deadShares, STUCK_RELATIVE_THRESHOLD } from "../experiments/health";
 import { accuracy, checkModel, disposeData, meanLoss, prepareData, resolveLoss, takeRows, type LossLike, type ModelData, type PreparedData, type ResolvedLoss } from "./data";
 import { registerWasmConvGradients } from "./wasm-kernels";
 import { layout, localDerivative, maxDerivative, runGraph, unitsOf, type ModelLayout, type WeightedLayer } from "./graph";
@@ -54,9 +55,6 @@ export interface InspectedRun {
   ratio: number;
   layers: InspectedLayer[];
 }
-
-/** Share of units below this fraction of max |f′| on every example count as stuck (DESIGN §9). */
-export const STUCK_FRACTION = SATURATION_THRESHOLD;
 
 const OPTION_NAMES = ["loss", "batch", "bins", "training"] as const;
 const FN = "inspect";
@@ -136,30 +134,25 @@ async function measureLayer(w: WeightedLayer, grads: tf.NamedTensorMap, site: { 
     const h = plain as Tensor;
     const values = (await h.data()) as Float32Array;
     const moment = values.reduce((s, v) => s + v * v, 0) / Math.max(1, values.length);
-    // No activation: f′ = 1 everywhere, nothing saturates.
-    return { ...base, units: unitsOf(h), grad, forward: forwardStats(values, new Float32Array(values.length).fill(1), moment), dead: null, stuck: null };
+    // No activation: f′ = 1 everywhere, nothing saturates or sticks.
+    return { ...base, units: unitsOf(h), grad, forward: forwardStats(values, new Float32Array(values.length).fill(1), moment, unitsOf(h), 0), dead: null, stuck: null };
   }
   const s = w.site;
   const hidden = !w.output && s.elementwise;
+  const units = unitsOf(site.h);
   const t = tf.tidy(() => {
     const deriv = s.elementwise ? localDerivative(s, site.z) : tf.onesLike(site.h);
-    const axes = site.h.shape.map((_, i) => i).slice(0, -1);
-    const maxAbsDeriv = tf.max(tf.abs(deriv), axes);
-    return { deriv, moment: tf.mean(tf.square(site.z)), deadUnits: tf.max(tf.abs(site.h), axes), maxAbsDeriv, observed: tf.max(maxAbsDeriv) };
+    // A unit is a feature (Dense) or a channel (Conv): every example and position is a row.
+    return { deriv, moment: tf.mean(tf.square(site.z)), dead: deadShares([tf.reshape(site.h, [-1, units])]), observed: tf.max(tf.abs(deriv)) };
   });
   try {
-    const [h, deriv, moment, unitMax, unitDeriv, observed] = (await Promise.all([site.h.data(), t.deriv.data(), t.moment.data(), t.deadUnits.data(), t.maxAbsDeriv.data(), t.observed.data()])) as Float32Array[];
-    const forward = forwardStats(h, deriv, moment[0]);
+    const [h, deriv, moment, dead, observed] = (await Promise.all([site.h.data(), t.deriv.data(), t.moment.data(), t.dead.data(), t.observed.data()])) as Float32Array[];
+    // The stuck threshold of health.ts, against this activation's max |f′| as the model applies it;
+    // in float32, as f′ is (leaky ReLU's f′ = α = 0.01 sits at the threshold, not below it).
+    const stuckBelow = hidden ? Math.fround(STUCK_RELATIVE_THRESHOLD * (maxDerivative(s) ?? observed[0])) : 0;
+    const forward = forwardStats(h, deriv, moment[0], units, stuckBelow);
     if (!s.elementwise) forward.saturatedFraction = NaN;
-    let dead: number | null = null;
-    let stuck: number | null = null;
-    if (hidden) {
-      // In float32, as f′ is: leaky ReLU's f′ = α = 0.01 sits at the threshold, not below it.
-      const threshold = Math.fround(STUCK_FRACTION * (maxDerivative(s) ?? observed[0]));
-      dead = unitMax.reduce((c, v) => c + +(v === 0), 0) / unitMax.length;
-      stuck = unitDeriv.reduce((c, v) => c + +(v < threshold), 0) / unitDeriv.length;
-    }
-    return { ...base, units: unitsOf(site.h), grad, forward, dead, stuck };
+    return { ...base, units, grad, forward, dead: hidden ? dead[0] : null, stuck: hidden ? forward.stuckFraction : null };
   } finally {
     tf.dispose(Object.values(t));
   }

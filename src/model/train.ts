@@ -8,15 +8,15 @@
 import { tf } from "../tf";
 import { ready } from "../backend";
 import { DISPLAY, progress, type MimeBundle } from "../live";
-import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
+import { chartBundle, formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
 import { trainingSpec } from "../charts/training";
-import { summarize, type Summary } from "../evidence/summary";
 import { splitRandom, splitStratified, type Split } from "../datasets/split";
 import { interruptCheckpoint, type Checkpoint } from "../experiments/interrupt";
-import { checkChoice, checkInt, checkKeys, checkNumber } from "../experiments/options";
+import { checkChoice, checkInt, checkKeys, checkNumber, checkSeeds } from "../experiments/options";
 import { OPTIMIZER_CHOICES, type OptimizerName } from "../experiments/optimizer";
 import { Rng } from "../experiments/rng";
-import type { EpochPoint, TrainingStep } from "../experiments/train";
+import type { EpochPoint, TrainingRunResult, TrainingStep } from "../experiments/train";
+import { summarizeSeeds, type FinalValues } from "../experiments/seed-summary";
 import { accuracy, checkModel, disposeData, meanLoss, prepareData, resolveLoss, takeRows, type LossLike, type ModelData, type PreparedData, type ResolvedLoss } from "./data";
 import { layout } from "./graph";
 import { measureModel, type InspectedLayer } from "./inspect";
@@ -33,6 +33,8 @@ export interface ModelTrainOptions {
   batch?: number;
   /** Share of rows held out for validation, stratified by class (default 0.25). */
   validation?: number;
+  /** First seed (default 0); with `seeds` a count, the seeds are seed, seed+1, …. */
+  seed?: number;
   /** How many seeds, or which (default 1). Each seed fixes the split, the batch order and (with `reinitialize`) the weights. */
   seeds?: number | number[];
   /** Record dead/stuck units and gradient histograms every this many epochs (and at the start and end). */
@@ -44,46 +46,23 @@ export interface ModelTrainOptions {
   reinitialize?: boolean;
 }
 
-/** An epoch's train and validation numbers. */
-export interface ModelEpochPoint extends EpochPoint {
-  valLoss: number | null;
-  valAccuracy: number | null;
-}
-
-/** A recorded point: the built-in record plus validation, stuck units and the full layer records. */
+/** A recorded point: the built-in record, with every weighted layer as `inspect` reports it (names, activation statistics). */
 export interface ModelTrainingStep extends TrainingStep {
-  valLoss: number | null;
-  valAccuracy: number | null;
-  /** Per hidden layer: share of units whose |f′(z)| < 1 % of max |f′| on every recorded example. */
-  stuck: number[];
-  /** Every weighted layer as `inspect` reports it (names, activation statistics). */
   layers: InspectedLayer[];
 }
 
-export interface SeedFinal {
-  seed: number;
-  loss: number;
-  accuracy: number | null;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  maxDeadFraction: number;
-  maxStuckFraction: number;
-  /** Median wall time of an optimizer step, ms. */
-  msPerStep: number;
+/** The built-in final values, plus the epochs run and the median wall time of an optimizer step (ms). */
+export interface SeedFinal extends FinalValues {
   epochs: number;
+  msPerStep: number;
 }
 
-export interface ModelRunResult {
-  /** The model's name and hidden activations, e.g. "mlp: relu". */
-  activation: string;
-  /** The first seed's epochs and records (what the charts and the widget show). */
-  history: ModelEpochPoint[];
+/** A TrainingRunResult without the built-in network's init and norm (the model has its own). */
+export interface ModelRunResult extends Omit<TrainingRunResult, "init" | "norm" | "steps" | "final" | "perSeed"> {
+  /** The first seed's records (what the charts and the widget show). */
   steps: ModelTrainingStep[];
   final: SeedFinal;
-  /** The final numbers of every seed. */
-  perSeed: SeedFinal[];
-  /** Mean, sd and 95 % interval over seeds of the final numbers. */
-  summary: { loss: Summary; valLoss: Summary | null; accuracy: Summary | null; valAccuracy: Summary | null };
+  perSeed: { seed: number; history: EpochPoint[]; final: SeedFinal }[];
 }
 
 export interface ResolvedModelTrain {
@@ -98,25 +77,15 @@ export interface ResolvedModelTrain {
   reinitialize: boolean;
 }
 
-const OPTION_NAMES = ["model", "data", "epochs", "lr", "optimizer", "batch", "validation", "seeds", "recordEvery", "loss", "bins", "reinitialize"] as const;
+const OPTION_NAMES = ["model", "data", "epochs", "lr", "optimizer", "batch", "validation", "seed", "seeds", "recordEvery", "loss", "bins", "reinitialize"] as const;
 /** Examples the recorded gradients and unit health are measured on (the first rows of the training split). */
 export const RECORD_ROWS = 512;
-
-export function resolveSeeds(fn: string, seeds: unknown, fallback: number): number[] {
-  const given = seeds ?? fallback;
-  if (Array.isArray(given)) {
-    if (given.length === 0) throw new RangeError(`${fn}: seeds must be a count ≥ 1 or a non-empty list of integer seeds`);
-    return given.map((s, i) => checkInt(fn, `seeds[${i}]`, s, -(2 ** 31), 2 ** 31 - 1));
-  }
-  const count = checkInt(fn, "seeds", given, 1, 1000);
-  return Array.from({ length: count }, (_, i) => i);
-}
 
 export function resolveModelTrainOptions(fn: string, opts: Omit<ModelTrainOptions, "model" | "data">, extraKeys: readonly string[] = []): ResolvedModelTrain {
   checkKeys(fn, opts, [...OPTION_NAMES, ...extraKeys]);
   const optimizer = checkChoice(fn, "optimizer", opts.optimizer ?? "adam", OPTIMIZER_CHOICES);
   const epochs = checkInt(fn, "epochs", opts.epochs ?? 10, 1, 100_000);
-  const seeds = resolveSeeds(fn, opts.seeds, 1);
+  const seeds = checkSeeds(fn, opts.seed, opts.seeds);
   return {
     epochs,
     lr: checkNumber(fn, "lr", opts.lr ?? (optimizer === "adam" ? 0.01 : 0.1), 0, 100, true),
@@ -154,7 +123,8 @@ function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
 }
 
 export interface SeedRun {
-  history: ModelEpochPoint[];
+  seed: number;
+  history: EpochPoint[];
   steps: ModelTrainingStep[];
   final: SeedFinal;
   label: string;
@@ -173,7 +143,7 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
   const optimizer = makeOptimizer(o.optimizer, o.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const order = new Rng(seed ^ 0x7a11);
-  const history: ModelEpochPoint[] = [];
+  const history: EpochPoint[] = [];
   const steps: ModelTrainingStep[] = [];
   const stepTimes: number[] = [];
   let step = 0;
@@ -227,7 +197,6 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
   const last = steps[steps.length - 1];
   const sorted = stepTimes.slice().sort((a, b) => a - b);
   const final: SeedFinal = {
-    seed,
     loss: last.loss,
     accuracy: last.accuracy,
     valLoss: last.valLoss,
@@ -237,18 +206,13 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
     msPerStep: sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN,
     epochs: history.length,
   };
-  return { history, steps, final, label, interrupted };
+  return { seed, history, steps, final, label, interrupted };
 }
 
-function summaryOf(finals: SeedFinal[]): ModelRunResult["summary"] {
-  const of = (pick: (f: SeedFinal) => number | null) => (finals.every((f) => pick(f) !== null) ? summarize(finals.map((f) => pick(f) as number)) : null);
-  return { loss: summarize(finals.map((f) => f.loss)), valLoss: of((f) => f.valLoss), accuracy: of((f) => f.accuracy), valAccuracy: of((f) => f.valAccuracy) };
-}
-
-/** Per-seed runs folded into one record: the first seed's curves, every seed's finals. */
+/** Per-seed runs folded into one record: the first seed's curves, every seed's history and finals. */
 export function foldSeeds(runs: SeedRun[]): ModelRunResult {
-  const finals = runs.map((r) => r.final);
-  return { activation: runs[0].label, history: runs[0].history, steps: runs[0].steps, final: finals[0], perSeed: finals, summary: summaryOf(finals) };
+  const perSeed = runs.map((r) => ({ seed: r.seed, history: r.history, final: r.final }));
+  return { activation: runs[0].label, history: runs[0].history, steps: runs[0].steps, final: runs[0].final, seeds: runs.map((r) => r.seed), perSeed, summary: summarizeSeeds(perSeed) };
 }
 
 /**
@@ -320,15 +284,16 @@ export class ModelTrainingRun {
   }
 
   private rows(): (string | number)[][] {
-    const s = (v: Summary | null) => (v === null ? "—" : v.n > 1 ? `${formatNumber(v.mean)} [${formatNumber(v.lo)}, ${formatNumber(v.hi)}]` : formatNumber(v.mean));
-    return this.runs.map((r) => [r.activation, r.perSeed.length, r.final.epochs, s(r.summary.loss), s(r.summary.valLoss), s(r.summary.valAccuracy), `${formatNumber(100 * r.final.maxDeadFraction)}%`, `${formatNumber(100 * r.final.maxStuckFraction)}%`]);
+    const pct = (v: number) => `${formatNumber(100 * v)}%`;
+    return this.runs.map((r) => [r.activation, r.seeds.length, r.final.epochs, summaryCell(r.summary.loss), summaryCell(r.summary.valLoss), summaryCell(r.summary.valAccuracy), summaryCell(r.summary.maxDeadFraction, pct), summaryCell(r.summary.maxStuckFraction, pct)]);
   }
 
   private title(): string {
     const o = this.options;
     const stopped = this.interrupted ? " — interrupted (partial)" : "";
-    return `Training ${o.model}: ${o.optimizer} lr ${o.lr}, ${o.epochs} epochs, batch ${o.batch}, ${o.loss}, validation ${o.validation}, ${o.seeds.length} seed(s)${stopped}`;
+    const cells = o.seeds.length > 1 ? `; cells are mean ± 95 % half-width over ${o.seeds.length} seeds` : "";
+    return `Training ${o.model}: ${o.optimizer} lr ${o.lr}, ${o.epochs} epochs, batch ${o.batch}, ${o.loss}, validation ${o.validation}${cells}${stopped}`;
   }
 }
 
-const HEADERS = ["model", "seeds", "epochs run", "final loss", "validation loss", "validation accuracy (95 % CI)", "max dead (first seed)", "max stuck (first seed)"];
+const HEADERS = ["model", "seeds", "epochs run", "final loss", "validation loss", "validation accuracy", "max dead (a layer)", "max stuck (a layer)"];
