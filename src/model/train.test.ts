@@ -1,0 +1,111 @@
+/**
+ * train({ model, data }): a user's model learns the digits with the built-in records (train
+ * and validation curves, dead/stuck per hidden layer, gradient histograms per weighted layer),
+ * per-seed results with their summary, determinism per seed, interrupts, and no leaks.
+ */
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { tf } from "../tf";
+import { useBackend } from "../backend";
+import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
+import { datasets } from "../datasets";
+import { summarize } from "../evidence/summary";
+import { histogramSource } from "../../kernel-ext/widgets/histogram-source";
+import { train } from "../experiments/train";
+import type { ModelTrainingRun } from "./train";
+
+process.env.ACTIVATION_LAB_QUIET = "1";
+before(() => useBackend("wasm"));
+
+function mlp(): tf.LayersModel {
+  const m = tf.sequential({
+    name: "mlp",
+    layers: [
+      tf.layers.dense({ inputShape: [64], units: 32, activation: "relu", name: "h1" }),
+      tf.layers.dense({ units: 16, activation: "tanh", name: "h2" }),
+      tf.layers.dense({ units: 10, activation: "softmax", name: "out" }),
+    ],
+  });
+  m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+  return m;
+}
+
+const digits = datasets.digits({ normalize: true });
+
+test("learns the digits over two seeds with the built-in records; the user's model is not changed", async () => {
+  const model = mlp();
+  const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const before = tf.memory().numTensors;
+  const run = (await train({ model, data: digits, epochs: 6, seeds: 2, recordEvery: 3 })) as ModelTrainingRun;
+  assert.equal(tf.memory().numTensors, before, "no tensors left behind");
+  assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), weights, "trained copies, not the model");
+  const r = run.runs[0];
+  assert.deepEqual(r.seeds, [0, 1]);
+  for (const p of r.perSeed) {
+    assert.ok((p.final.valAccuracy as number) > 0.85, `seed ${p.seed} validation accuracy ${p.final.valAccuracy}`);
+    assert.equal(p.history.length, 6);
+  }
+  const vals = r.perSeed.map((p) => p.final.valAccuracy as number);
+  assert.deepEqual(r.summary.valAccuracy, summarize(vals));
+  assert.deepEqual(r.steps.map((s) => s.epoch), [0, 3, 6]);
+  for (const s of r.steps) {
+    assert.equal(s.dead.length, 2, "two hidden layers");
+    assert.equal(s.stuck.length, 2);
+    assert.ok(s.stuck[0] >= s.dead[0], "relu: stuck ⊇ dead");
+    assert.equal(s.dead[1], 0, "tanh is never exactly 0 on every example");
+    assert.deepEqual(s.layers.map((l) => l.name), ["h1", "h2", "out"]);
+    assert.ok(s.valLoss !== null && s.valAccuracy !== null);
+  }
+  assert.ok(r.history[5].loss < r.steps[0].loss / 3, "training loss fell");
+  const source = histogramSource(run);
+  assert.equal(source.kind, "run");
+  assert.deepEqual(source.steps, r.steps.map((s) => s.step));
+  assert.equal(source.layerCount, 3);
+  const bundle = await run[DISPLAY]();
+  assert.match(String(bundle["text/plain"]), /mean ± 95 % half-width over 2 seeds/);
+  model.dispose();
+});
+
+test("the same seed gives the same run; another seed another", async () => {
+  const model = mlp();
+  const a = (await train({ model, data: digits, epochs: 2, seeds: [5] })) as ModelTrainingRun;
+  const b = (await train({ model, data: digits, epochs: 2, seeds: [5] })) as ModelTrainingRun;
+  const c = (await train({ model, data: digits, epochs: 2, seeds: [6] })) as ModelTrainingRun;
+  assert.deepEqual(a.runs[0].history, b.runs[0].history);
+  assert.notDeepEqual(a.runs[0].history, c.runs[0].history);
+  model.dispose();
+});
+
+test("an interrupt stops within a second and keeps a consistent partial run", async () => {
+  const model = mlp();
+  let askedAt = 0;
+  setLiveHost({
+    explore: () => undefined,
+    gradientHistograms: () => undefined,
+    progress: () => ({
+      update: (done) => {
+        if (done === 2 && !askedAt) {
+          askedAt = Date.now();
+          requestInterrupt();
+        }
+      },
+      close: () => undefined,
+    }),
+  });
+  try {
+    const before = tf.memory().numTensors;
+    const run = (await train({ model, data: digits, epochs: 50, seeds: 2 })) as ModelTrainingRun;
+    assert.ok(Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
+    assert.equal(run.interrupted, true);
+    const r = run.runs[0];
+    assert.deepEqual(r.seeds, [0], "the second seed never started");
+    assert.ok(r.history.length >= 2 && r.history.length < 50);
+    const last = r.steps[r.steps.length - 1];
+    assert.ok(last.epoch >= r.history.length && last.epoch < r.history.length + 1, "the partial epoch is recorded, not counted as finished");
+    assert.equal(tf.memory().numTensors, before);
+    assert.match(run.toString(), /interrupted/);
+  } finally {
+    setLiveHost(undefined);
+    model.dispose();
+  }
+});
