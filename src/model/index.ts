@@ -13,3 +13,5 @@ export { LOSS_NAMES } from "./data";
 export type { ModelData, LossName, LossFunction, LossLike } from "./data";
 export { advise, Advice, checkOutput, ADVISE_DEFAULT_CANDIDATES, ADVISE_DEFAULT_BUDGET_SECONDS, UNHEALTHY_STUCK_SHARE } from "./advise";
 export type { AdviseOptions, CandidateResult, OutputCheck, Outcome } from "./advise";
+export { loadCsv } from "../datasets/csv";
+export type { CsvOptions, CsvData } from "../datasets/csv";

@@ -160,3 +160,22 @@ test("LSTM, GRU, Conv1D and Dropout models inspect without leaking tensors", asy
   tf.dispose(x);
   m.dispose();
 });
+
+test("data as typed arrays with a shape, nested arrays or tensors: the same inspection", async () => {
+  const model = functionalNet();
+  const d = datasets.digits({ normalize: true });
+  const n = 40;
+  const x = d.x.slice(0, n * 64);
+  const y = d.y.slice(0, n);
+  const nested = { x: Array.from({ length: n }, (_, i) => Array.from(x.subarray(i * 64, (i + 1) * 64))), y: Array.from(y) };
+  const tensors = { x: tf.tensor2d(x, [n, 64]), y: tf.tensor1d(y) };
+  const oneHot = { x: nested.x, y: Array.from(y, (c) => Array.from({ length: 10 }, (_, k) => (k === c ? 1 : 0))) };
+  const reports = [];
+  for (const data of [{ x, y, shape: [n, 64] }, nested, tensors, oneHot]) reports.push(await inspect(model, data, { training: false }));
+  for (const r of reports.slice(1)) {
+    assert.equal(r.loss, reports[0].loss);
+    assert.deepEqual(r.layers.map((l) => l.grad.norm), reports[0].layers.map((l) => l.grad.norm));
+  }
+  tf.dispose([tensors.x, tensors.y]);
+  model.dispose();
+});
