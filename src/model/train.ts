@@ -13,7 +13,7 @@ import { trainingSpec } from "../charts/training";
 import { splitRandom, splitStratified, type Split } from "../datasets/split";
 import { interruptCheckpoint, type Checkpoint } from "../experiments/interrupt";
 import { checkChoice, checkInt, checkKeys, checkNumber, checkSeeds } from "../experiments/options";
-import { OPTIMIZER_CHOICES, type OptimizerName } from "../experiments/optimizer";
+import { Optimizer, OPTIMIZER_CHOICES, type OptimizerName } from "../experiments/optimizer";
 import { Rng } from "../experiments/rng";
 import type { EpochPoint, TrainingRunResult, TrainingStep } from "../experiments/train";
 import { summarizeSeeds, type FinalValues } from "../experiments/seed-summary";
@@ -118,8 +118,23 @@ export async function evaluate(model: tf.LayersModel, data: PreparedData, loss: 
   }
 }
 
-function makeOptimizer(name: OptimizerName, lr: number): tf.Optimizer {
-  return name === "adam" ? tf.train.adam(lr) : tf.train.sgd(lr);
+/**
+ * One optimizer step on the rows `idx`: the experiments' optimizer (Adam over all parameters
+ * as one flat vector, far fewer ops than tf.train.adam's per-variable updates), written into
+ * the model's variables. Resolves when the step has run (its loss read back).
+ */
+export async function trainStep(model: tf.LayersModel, variables: tf.Variable[], optimizer: Optimizer, data: PreparedData, idx: Int32Array, loss: ResolvedLoss): Promise<number> {
+  const { value, grads } = tf.variableGrads(() => {
+    const rows = tf.tensor1d(idx, "int32");
+    const out = model.apply(tf.gather(data.x, rows), { training: true }) as tf.Tensor;
+    return meanLoss(loss, tf.gather(data.y, rows), out) as tf.Scalar;
+  }, variables);
+  const updated = optimizer.apply(variables, variables.map((v) => grads[v.name]));
+  variables.forEach((v, i) => v.assign(updated[i]));
+  tf.dispose([...updated, ...Object.values(grads)]);
+  const cost = (await value.data())[0];
+  value.dispose();
+  return cost;
 }
 
 export interface SeedRun {
@@ -129,6 +144,9 @@ export interface SeedRun {
   final: SeedFinal;
   label: string;
   interrupted: boolean;
+  /** Wall time of the whole run and the median of an epoch (steps and evaluation), ms: what a budget plans with. */
+  elapsedMs: number;
+  msPerEpoch: number;
 }
 
 /**
@@ -140,12 +158,14 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
   const valData = takeRows(all, split.validation);
   const recordData = takeRows(all, split.train.subarray(0, Math.min(split.train.length, RECORD_ROWS)));
   const lay = layout(model);
-  const optimizer = makeOptimizer(o.optimizer, o.lr);
+  const optimizer = new Optimizer(o.optimizer, o.lr);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const order = new Rng(seed ^ 0x7a11);
   const history: EpochPoint[] = [];
   const steps: ModelTrainingStep[] = [];
   const stepTimes: number[] = [];
+  const epochTimes: number[] = [];
+  const began = performance.now();
   let step = 0;
   let interrupted = false;
   let label = "";
@@ -162,18 +182,13 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
     const perEpoch = Math.ceil(trainData.n / o.batch);
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const shuffled = order.permutation(trainData.n);
+      const epochBegan = performance.now();
       let inEpoch = 0;
       for (let start = 0; start < trainData.n; start += o.batch) {
         const idx = shuffled.subarray(start, Math.min(trainData.n, start + o.batch));
-        const began = performance.now();
-        const cost = optimizer.minimize(() => {
-          const rows = tf.tensor1d(idx, "int32");
-          const out = model.apply(tf.gather(trainData.x, rows), { training: true }) as tf.Tensor;
-          return meanLoss(loss, tf.gather(trainData.y, rows), out) as tf.Scalar;
-        }, true, variables);
-        await (cost as tf.Scalar).data();
-        (cost as tf.Scalar).dispose();
-        stepTimes.push(performance.now() - began);
+        const stepBegan = performance.now();
+        await trainStep(model, variables, optimizer, trainData, idx, loss);
+        stepTimes.push(performance.now() - stepBegan);
         step++;
         inEpoch++;
         if (await checkpoint()) {
@@ -186,7 +201,9 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
         break;
       }
       const recordNow = epoch % o.recordEvery === 0 || epoch === o.epochs;
-      const e = recordNow ? await record(epoch) : { tr: await evaluate(model, trainData, loss), va: await evaluate(model, valData, loss) };
+      const evaluated = recordNow ? undefined : { tr: await evaluate(model, trainData, loss), va: await evaluate(model, valData, loss) };
+      epochTimes.push(performance.now() - epochBegan);
+      const e = evaluated ?? (await record(epoch));
       history.push({ epoch, loss: e.tr.loss, accuracy: e.tr.accuracy, valLoss: valData.n ? e.va.loss : null, valAccuracy: e.va.accuracy });
       onEpoch();
     }
@@ -195,7 +212,10 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
     [trainData, valData, recordData].forEach(disposeData);
   }
   const last = steps[steps.length - 1];
-  const sorted = stepTimes.slice().sort((a, b) => a - b);
+  const middle = (times: number[]) => {
+    const sorted = times.slice().sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+  };
   const final: SeedFinal = {
     loss: last.loss,
     accuracy: last.accuracy,
@@ -203,10 +223,10 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
     valAccuracy: last.valAccuracy,
     maxDeadFraction: Math.max(0, ...last.dead),
     maxStuckFraction: Math.max(0, ...last.stuck),
-    msPerStep: sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN,
+    msPerStep: middle(stepTimes),
     epochs: history.length,
   };
-  return { seed, history, steps, final, label, interrupted };
+  return { seed, history, steps, final, label, interrupted, elapsedMs: performance.now() - began, msPerEpoch: middle(epochTimes) };
 }
 
 /** Per-seed runs folded into one record: the first seed's curves, every seed's history and finals. */
