@@ -10,40 +10,49 @@ import { useBackend } from "../backend";
 import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
 import { datasets } from "../datasets";
 import { summarize } from "../evidence/summary";
-import { advise, checkOutput, rank } from "./advise";
-import { resolveLoss } from "./data";
+import { advise, checkOutputLoss, rank } from "./advise";
 import type { ModelRunResult } from "./train";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
 before(() => useBackend("wasm"));
 
-function candidate(activation: string, values: number[], msPerStep: number, verdict: "healthy" | "vanishing" = "healthy", stuck = 0) {
-  return { activation, init: "he" as const, values, summary: summarize(values), verdict, ratio: verdict === "healthy" ? 1 : 1e-5, stuck, dead: 0, msPerStep, run: {} as ModelRunResult };
+/** A constructed candidate; per-seed step times as given, or spread ±2 % around one value. */
+function candidate(activation: string, values: number[], ms: number | number[], verdict: "healthy" | "vanishing" = "healthy", stuck = 0) {
+  const msPerSeed = Array.isArray(ms) ? ms : [ms * 0.98, ms, ms * 1.02];
+  const msPerStep = msPerSeed[1];
+  return { activation, init: "he" as const, values, summary: summarize(values), verdict, ratio: verdict === "healthy" ? 1 : 1e-5, stuck, dead: 0, msPerStep, msPerSeed, run: {} as ModelRunResult };
 }
 
-test("ranking: best mean first; the fastest of those the seeds cannot tell from the best is recommended; each loser says why", () => {
+test("ranking: best mean first; among those the seeds cannot tell from the best, a measurably faster one is recommended; each loser says why", () => {
   const ranked = rank(
     [
       candidate("gelu", [0.95, 0.96, 0.97], 3),
-      candidate("relu", [0.951, 0.958, 0.972], 1), // paired difference to gelu holds 0, faster
+      candidate("relu", [0.951, 0.958, 0.972], 1), // paired difference to gelu holds 0; measurably faster
+      candidate("swish", [0.95, 0.962, 0.965], [1.02, 1, 0.98]), // a tie with relu: per-seed times on both sides of relu's
       candidate("tanh", [0.9, 0.91, 0.92], 0.5), // 0.05 below on every seed: worse
       candidate("sigmoid", [0.99, 0.99, 0.99], 0.5, "vanishing"), // best mean, but its gradients vanish
       candidate("selu", [0.97, 0.96, 0.98], 2, "healthy", 0.8), // most units stuck
     ],
     true,
   );
-  assert.deepEqual(ranked.map((c) => c.activation), ["sigmoid", "selu", "relu", "gelu", "tanh"]);
-  assert.deepEqual(ranked.map((c) => c.rank), [1, 2, 3, 4, 5]);
+  assert.deepEqual(ranked.map((c) => c.activation), ["sigmoid", "selu", "relu", "gelu", "swish", "tanh"]);
+  assert.deepEqual(ranked.map((c) => c.rank), [1, 2, 3, 4, 5, 6]);
   const by = (name: string) => ranked.find((c) => c.activation === name)!;
   assert.equal(by("relu").outcome, "recommended");
   assert.equal(by("relu").reason, null);
   assert.equal(by("gelu").outcome, "indistinguishable but slower");
   assert.match(by("gelu").reason as string, /indistinguishable from relu .* includes 0\) but slower: 3 vs 1 ms per step/);
+  assert.equal(by("swish").outcome, "indistinguishable");
+  assert.match(by("swish").reason as string, /not measurably faster or slower .*: a tie/);
   assert.equal(by("tanh").outcome, "worse");
   assert.match(by("tanh").reason as string, /worse than relu: 0\.91 vs 0\.9603, difference -0\.0503.* excludes 0/);
   assert.equal(by("sigmoid").outcome, "unhealthy gradients");
   assert.match(by("sigmoid").reason as string, /vanishing at init/);
   assert.match(by("selu").reason as string, /80% of a hidden layer's units stuck/);
+  // Without a measurably faster tie, the best mean is recommended.
+  const even = rank([candidate("a", [0.9, 0.91, 0.92], 1), candidate("b", [0.89, 0.915, 0.91], [1.02, 1, 0.98])], true);
+  assert.equal(even[0].outcome, "recommended");
+  assert.equal(even[1].outcome, "indistinguishable");
   // Lower is better for a loss: the ordering flips.
   const losses = rank([candidate("a", [0.3, 0.31, 0.32], 1), candidate("b", [0.1, 0.11, 0.12], 1)], false);
   assert.equal(losses[0].activation, "b");
@@ -63,7 +72,7 @@ test("output check: the output activation must give what the loss expects", () =
   ];
   for (const [output, units, loss, ok, message] of cases) {
     const m = model(output, units);
-    const check = checkOutput(m, resolveLoss("test", m, loss as never));
+    const check = checkOutputLoss(m, loss as never);
     assert.equal(check.ok, ok, `${output} + ${loss}`);
     assert.match(check.message, message);
     m.dispose();

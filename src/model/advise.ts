@@ -46,7 +46,7 @@ export interface AdviseOptions {
   bins?: number;
 }
 
-export type Outcome = "recommended" | "worse" | "indistinguishable but slower" | "unhealthy gradients";
+export type Outcome = "recommended" | "worse" | "indistinguishable but slower" | "indistinguishable" | "unhealthy gradients";
 
 export interface CandidateResult {
   activation: string;
@@ -62,6 +62,8 @@ export interface CandidateResult {
   dead: number;
   /** Median over seeds of the median optimizer step, ms. */
   msPerStep: number;
+  /** Per seed, the median optimizer step, ms (compared paired over seeds, like the metric). */
+  msPerSeed: number[];
   rank: number;
   outcome: Outcome;
   /** Why it lost (null for the recommendation). */
@@ -97,8 +99,20 @@ function inferredLoss(model: tf.LayersModel): LossLike {
   return /sigmoid/i.test(out) && units === 1 ? "binaryCrossentropy" : "meanSquaredError";
 }
 
-/** Does the output activation produce what the loss expects (C21)? */
-export function checkOutput(model: tf.LayersModel, loss: ResolvedLoss): OutputCheck {
+/**
+ * Does the model's output activation produce what its loss expects (C21)? `loss` defaults to
+ * the compiled one.
+ *
+ * ```ts
+ * checkOutputLoss(model);   // { output: "sigmoid", loss: "meanSquaredError", ok: false, message: "..." }
+ * ```
+ */
+export function checkOutputLoss(model: tf.LayersModel, loss?: LossLike): OutputCheck {
+  const m = checkModel("checkOutputLoss", model);
+  return outputCheck(m, resolveLoss("checkOutputLoss", m, loss));
+}
+
+function outputCheck(model: tf.LayersModel, loss: ResolvedLoss): OutputCheck {
   const output = outputActivation(model);
   const base = { output, loss: loss.name };
   const softmax = /softmax/i.test(output);
@@ -145,7 +159,7 @@ export async function advise(modelOrLayers: tf.LayersModel | tf.layers.Layer[], 
   const candidates = checkUniqueLabels(fn, withContext(fn, "candidates", () => resolveActivations(candidateOption, ADVISE_DEFAULT_CANDIDATES)));
   const hidden = selectLayers(fn, model, undefined);
   const loss = resolveLoss(fn, model, opts.loss ?? ((model as unknown as { loss?: unknown }).loss === undefined ? inferredLoss(model) : undefined));
-  const output = checkOutput(model, loss);
+  const output = outputCheck(model, loss);
   await ready();
   registerWasmConvGradients();
   const all = prepareData(fn, model, data, loss);
@@ -199,6 +213,7 @@ export async function advise(modelOrLayers: tf.LayersModel | tf.layers.Layer[], 
         stuck: runs.reduce((s, r) => s + r.final.maxStuckFraction, 0) / runs.length,
         dead: runs.reduce((s, r) => s + r.final.maxDeadFraction, 0) / runs.length,
         msPerStep: median(runs.map((r) => r.final.msPerStep)),
+        msPerSeed: runs.map((r) => r.final.msPerStep),
         run: { ...foldSeeds(runs), activation: act.label },
       };
     }),
@@ -236,9 +251,11 @@ function unhealthy(c: Unranked): string | null {
 }
 
 /**
- * Best mean first. The recommendation: the fastest healthy candidate whose metric is not
- * measurably worse (paired over seeds, 95 %) than the best healthy mean; each other
- * candidate lost for the first of: unhealthy, measurably worse, indistinguishable but slower.
+ * Best mean first. The recommendation: among the healthy candidates the seeds cannot tell
+ * apart from the best healthy mean (paired over seeds, 95 %), the best mean — or, when some of
+ * them are measurably faster per step (paired too), the fastest of those. Every other
+ * candidate lost for the first of: unhealthy, measurably worse, indistinguishable but
+ * measurably slower; what is left is a tie, said as such.
  */
 export function rank(list: Unranked[], higherIsBetter: boolean): CandidateResult[] {
   const sign = higherIsBetter ? 1 : -1;
@@ -247,21 +264,25 @@ export function rank(list: Unranked[], higherIsBetter: boolean): CandidateResult
   const pool = healthy.length ? healthy : byMean;
   const best = pool[0];
   const worseThan = (a: Unranked, b: Unranked) => compare(a.values, b.values).verdict === (higherIsBetter ? "lower" : "higher");
+  const slowerThan = (a: Unranked, b: Unranked) => compare(a.msPerSeed, b.msPerSeed).verdict === "higher";
   const tied = pool.filter((c) => c === best || !worseThan(c, best));
-  const recommended = tied.reduce((f, c) => (c.msPerStep < f.msPerStep ? c : f), tied[0]);
+  const faster = tied.filter((c) => slowerThan(best, c));
+  const recommended = faster.length ? faster.reduce((f, c) => (c.msPerStep < f.msPerStep ? c : f)) : best;
   const fmt = (c: Unranked) => `${formatNumber(c.summary.mean)}`;
   return byMean.map((c, i) => {
     const base = { ...c, rank: i + 1 };
     if (c === recommended) return { ...base, outcome: "recommended" as const, reason: null };
     const sick = unhealthy(c);
-    if (sick && c !== best) return { ...base, outcome: "unhealthy gradients" as const, reason: sick };
+    if (sick) return { ...base, outcome: "unhealthy gradients" as const, reason: sick };
     const against = worseThan(c, recommended) ? recommended : worseThan(c, best) ? best : null;
     if (against) {
       const d = compare(c.values, against.values).difference;
       return { ...base, outcome: "worse" as const, reason: `worse than ${against.activation}: ${fmt(c)} vs ${fmt(against)}, difference ${formatSummary(d)} excludes 0` };
     }
     const d = compare(c.values, recommended.values).difference;
-    return { ...base, outcome: "indistinguishable but slower" as const, reason: `indistinguishable from ${recommended.activation} (difference ${formatSummary(d)} includes 0) but slower: ${formatNumber(c.msPerStep)} vs ${formatNumber(recommended.msPerStep)} ms per step` };
+    const same = `indistinguishable from ${recommended.activation} (difference ${formatSummary(d)} includes 0)`;
+    if (slowerThan(c, recommended)) return { ...base, outcome: "indistinguishable but slower" as const, reason: `${same} but slower: ${formatNumber(c.msPerStep)} vs ${formatNumber(recommended.msPerStep)} ms per step, measurably over the seeds` };
+    return { ...base, outcome: "indistinguishable" as const, reason: `${same}, and not measurably faster or slower (${formatNumber(c.msPerStep)} vs ${formatNumber(recommended.msPerStep)} ms per step): a tie, listed by mean` };
   });
 }
 

@@ -11,7 +11,7 @@ export { ModelTrainingRun } from "./train";
 export type { ModelTrainOptions, ModelRunResult, ModelTrainingStep, SeedFinal } from "./train";
 export { LOSS_NAMES } from "./data";
 export type { ModelData, LossName, LossFunction, LossLike } from "./data";
-export { advise, Advice, checkOutput, ADVISE_DEFAULT_CANDIDATES, ADVISE_DEFAULT_BUDGET_SECONDS, UNHEALTHY_STUCK_SHARE } from "./advise";
+export { advise, Advice, checkOutputLoss, ADVISE_DEFAULT_CANDIDATES, ADVISE_DEFAULT_BUDGET_SECONDS, UNHEALTHY_STUCK_SHARE } from "./advise";
 export type { AdviseOptions, CandidateResult, OutputCheck, Outcome } from "./advise";
 export { loadCsv } from "../datasets/csv";
 export type { CsvOptions, CsvData } from "../datasets/csv";
