@@ -6,7 +6,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf, type Tensor } from "../tf";
 import { useBackend } from "../backend";
-import { requestInterrupt, setLiveHost } from "../live";
+import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
 import { summarize } from "../evidence/summary";
 import { resolveTrainOptions, splitFor, train, trainNetwork, TrainingRun, type TrainingRunResult } from "./train";
 import { forward } from "./network";
@@ -189,4 +189,5 @@ test("seeds, validation and charts: mean with a band, `mean ± half-width` in th
   assert.ok(Math.abs(point.value - s.mean) < 1e-12 && point.n === 3);
   assert.ok(point.lo <= point.value && point.hi >= point.value);
   assert.match(run.toString(), /relu\s+he\s+3\s+4\s+\S+ ± \S+/);
+  assert.match(String((await run[DISPLAY]())["image/svg+xml"]), /^<svg/, "the band layers compile and render");
 });
