@@ -10,6 +10,7 @@ import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
 import { summarize } from "../evidence/summary";
 import { resolveTrainOptions, splitFor, train, trainNetwork, TrainingRun, type TrainingRunResult } from "./train";
 import { forward } from "./network";
+import { dataDrift } from "./drift";
 import { lossValue, predict, targets } from "./objective";
 import { summarizeSeeds, TRAIN_METRICS, type FinalValues } from "./seed-summary";
 
@@ -147,6 +148,7 @@ test("bad seeds and validation name the valid choices", async () => {
   await assert.rejects(train({ seeds: [1, 2], seed: 3 }), /either seed .* or a list of seeds/);
   await assert.rejects(train({ seeds: [] }), /non-empty list/);
   await assert.rejects(train({ validation: 1 }), /train: validation must be a number in \[0, 1\)/);
+  await assert.rejects(dataDrift({ seeds: 3 }), /dataDrift: seeds is not an option here/, "dataDrift trains once on every row");
 });
 
 test("an interrupt in a later seed keeps the finished seeds, the same for every activation", async () => {
