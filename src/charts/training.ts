@@ -102,7 +102,7 @@ export function trainingSpec(runs: TrainingChartRun[], options: { title?: string
     ...(title ? { title } : {}),
     hconcat: [
       curvePanel(lossRows, "loss (log scale; solid train, dashed validation)", "loss", { type: "log" }, color, size, ".4f"),
-      ...(accuracyRows.length ? [curvePanel(accuracyRows, "accuracy (solid train, dashed validation)", "share classified right", { domain: [0, 1] }, color, size, ".3f")] : []),
+      ...(accuracyRows.length ? [curvePanel(accuracyRows, "accuracy (solid train, dashed validation)", "share classified right", { domain: [0, 1], clamp: true }, color, size, ".3f")] : []),
       {
         ...size,
         title: `units per layer: dead (output 0, solid), stuck (|f′| < 1 % of max, dashed)${firstSeed !== undefined && runs.some((r) => (r.perSeed?.length ?? 0) > 1) ? `, seed ${firstSeed}` : ""}`,
@@ -118,6 +118,8 @@ export function trainingSpec(runs: TrainingChartRun[], options: { title?: string
         },
       },
     ],
+    // Dashes mean train/validation in the curves and dead/stuck in the health panel.
+    resolve: { scale: { strokeDash: "independent" }, legend: { strokeDash: "independent" } },
     config: { view: { stroke: null }, axis: { grid: true } },
   };
 }

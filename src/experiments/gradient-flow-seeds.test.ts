@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
 import { summarize } from "../evidence/summary";
+import { DISPLAY } from "../live";
 import { combineSeeds, gradientFlow, type FlowRun } from "./gradient-flow";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
@@ -92,4 +93,5 @@ test("charts and tables with several seeds: mean line with a 95 % band, `mean ±
   assert.equal(row.seeds, 4);
   assert.ok(row.lo < row.gradNorm && row.hi > row.gradNorm);
   assert.match(flow.toString(), /tanh\s+glorot\s+\w+\s+\S+\s+\S+ ± \S+/);
+  assert.match(String((await flow[DISPLAY]())["image/svg+xml"]), /^<svg/, "the band layer compiles and renders");
 });

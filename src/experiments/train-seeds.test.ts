@@ -6,10 +6,11 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf, type Tensor } from "../tf";
 import { useBackend } from "../backend";
-import { requestInterrupt, setLiveHost } from "../live";
+import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
 import { summarize } from "../evidence/summary";
 import { resolveTrainOptions, splitFor, train, trainNetwork, TrainingRun, type TrainingRunResult } from "./train";
 import { forward } from "./network";
+import { dataDrift } from "./drift";
 import { lossValue, predict, targets } from "./objective";
 import { summarizeSeeds, TRAIN_METRICS, type FinalValues } from "./seed-summary";
 
@@ -147,6 +148,7 @@ test("bad seeds and validation name the valid choices", async () => {
   await assert.rejects(train({ seeds: [1, 2], seed: 3 }), /either seed .* or a list of seeds/);
   await assert.rejects(train({ seeds: [] }), /non-empty list/);
   await assert.rejects(train({ validation: 1 }), /train: validation must be a number in \[0, 1\)/);
+  await assert.rejects(dataDrift({ seeds: 3 }), /dataDrift: seeds is not an option here/, "dataDrift trains once on every row");
 });
 
 test("an interrupt in a later seed keeps the finished seeds, the same for every activation", async () => {
@@ -189,4 +191,5 @@ test("seeds, validation and charts: mean with a band, `mean ± half-width` in th
   assert.ok(Math.abs(point.value - s.mean) < 1e-12 && point.n === 3);
   assert.ok(point.lo <= point.value && point.hi >= point.value);
   assert.match(run.toString(), /relu\s+he\s+3\s+4\s+\S+ ± \S+/);
+  assert.match(String((await run[DISPLAY]())["image/svg+xml"]), /^<svg/, "the band layers compile and render");
 });
