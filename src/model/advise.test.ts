@@ -131,3 +131,11 @@ test("an interrupt gives a partial answer, marked as such", async () => {
     model.dispose();
   }
 });
+
+test("a list of layers is stacked into a model; the loss is read off its softmax output", async () => {
+  const layers = [tf.layers.dense({ inputShape: [64], units: 12, activation: "relu" }), tf.layers.dense({ units: 10, activation: "softmax" })];
+  const advice = await advise(layers, datasets.digits({ normalize: true }), { candidates: ["relu", "tanh"], epochs: 1 });
+  assert.equal(advice.output.loss, "categoricalCrossentropy");
+  assert.equal(advice.options.metric, "validation accuracy");
+  assert.deepEqual(advice.candidates.map((c) => c.activation).sort(), ["relu", "tanh"]);
+});
