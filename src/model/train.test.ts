@@ -109,3 +109,37 @@ test("an interrupt stops within a second and keeps a consistent partial run", as
     model.dispose();
   }
 });
+
+test("a Conv2D model trains on wasm (the registered filter gradient); a regression model reports losses only", async () => {
+  const images = datasets.digits({ normalize: true, shape: "image" });
+  const n = 400;
+  const conv = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: "relu", name: "conv" }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 10, activation: "softmax", name: "out" }),
+    ],
+  });
+  conv.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+  const before = tf.memory().numTensors;
+  const run = (await train({ model: conv, data: { x: images.x.subarray(0, n * 64), y: images.y.subarray(0, n), shape: [n, 8, 8, 1] }, epochs: 4 })) as ModelTrainingRun;
+  assert.equal(tf.memory().numTensors, before);
+  const r = run.runs[0];
+  assert.ok(r.history[3].loss < r.steps[0].loss / 2, `conv loss ${r.steps[0].loss} → ${r.history[3].loss}`);
+  assert.deepEqual(r.steps[0].layers.map((l) => l.name), ["conv", "out"]);
+  assert.equal(r.steps[0].dead.length, 1);
+
+  const x = Array.from({ length: 200 }, (_, i) => [i / 100 - 1]);
+  const y = x.map(([v]) => [Math.sin(3 * v)]);
+  const reg = tf.sequential({ layers: [tf.layers.dense({ inputShape: [1], units: 16, activation: "tanh" }), tf.layers.dense({ units: 1 })] });
+  reg.compile({ optimizer: "adam", loss: "meanSquaredError" });
+  const fit = (await train({ model: reg, data: { x, y }, epochs: 30, lr: 0.02, seeds: [0, 1] })) as ModelTrainingRun;
+  for (const p of fit.runs[0].perSeed) {
+    assert.equal(p.final.accuracy, null);
+    assert.equal(p.final.valAccuracy, null);
+  }
+  const start = fit.runs[0].steps[0].valLoss as number;
+  const end = fit.runs[0].final.valLoss as number;
+  assert.ok(end < start / 3, `regression validation MSE ${start} → ${end}`);
+  [conv, reg].forEach((m) => m.dispose());
+});
