@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const labels = Float32Array.from(split.train, (row) => d.y[row]);
   const model = mlp();
   const loss = resolveLoss("bench", model, undefined);
-  const data = prepareData("bench", model, { x, y: labels, shape: [n, 64] }, loss);
+  const data = await prepareData("bench", model, { x, y: labels, shape: [n, 64] }, loss);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer("adam", LR);
   const ours = async () => {

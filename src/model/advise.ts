@@ -162,7 +162,7 @@ export async function advise(modelOrLayers: tf.LayersModel | tf.layers.Layer[], 
   const output = outputCheck(model, loss);
   await ready();
   registerWasmConvGradients();
-  const all = prepareData(fn, model, data, loss);
+  const all = await prepareData(fn, model, data, loss);
   const started = Date.now();
   const checkpoint = interruptCheckpoint();
   const results: { act: (typeof candidates)[number]; runs: SeedRun[] }[] = [];

@@ -93,9 +93,9 @@ export function meanLoss(loss: ResolvedLoss, y: Tensor, p: Tensor): Tensor {
   return tf.mean(loss.perExample(y, p));
 }
 
-/** Values and shape of x or y without keeping a tensor around. */
-function readArray(fn: string, what: string, v: unknown, shape?: number[]): { values: Float32Array; shape: number[] } {
-  if (isTensor(v)) return { values: v.dataSync() as Float32Array, shape: v.shape.slice() };
+/** Values and shape of x or y without keeping a tensor around (read asynchronously: webgpu in Node allows no other read). */
+async function readArray(fn: string, what: string, v: unknown, shape?: number[]): Promise<{ values: Float32Array; shape: number[] }> {
+  if (isTensor(v)) return { values: Float32Array.from(await v.data()), shape: v.shape.slice() };
   if (v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array || v instanceof Float64Array) {
     const s = shape ?? [v.length];
     const size = s.reduce((a, b) => a * b, 1);
@@ -131,14 +131,14 @@ const shapeText = (s: (number | null)[]) => `[${s.map((d) => (d === null ? "null
  * input shape, y must have one entry per row (class indices in range for classification, or
  * values shaped like the output), neither may hold NaN or ±Infinity. Throws before any work.
  */
-export function prepareData(fn: string, model: tf.LayersModel, data: ModelData, loss: ResolvedLoss): PreparedData {
+export async function prepareData(fn: string, model: tf.LayersModel, data: ModelData, loss: ResolvedLoss): Promise<PreparedData> {
   if (data === null || typeof data !== "object" || !("x" in data) || !("y" in data)) {
     throw new TypeError(`${fn}: data must be { x, y } (tensors, nested arrays, or typed arrays with a shape), e.g. datasets.digits()`);
   }
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new RangeError(`${fn}: the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; only single-input, single-output models are supported`);
   }
-  const x = readArray(fn, "x", data.x, data.shape);
+  const x = await readArray(fn, "x", data.x, data.shape);
   const inputShape = model.inputs[0].shape;
   const expected = inputShape.slice(1);
   const given = x.shape.slice(1);
@@ -152,7 +152,7 @@ export function prepareData(fn: string, model: tf.LayersModel, data: ModelData, 
   const n = x.shape[0];
   const rowSize = Math.max(1, x.values.length / Math.max(1, n));
   checkFinite(fn, "x", x.values, rowSize);
-  const y = readArray(fn, "y", data.y);
+  const y = await readArray(fn, "y", data.y);
   if (y.shape[0] !== n) throw new RangeError(`${fn}: y has ${y.shape[0]} rows but x has ${n}; give one target per example`);
   checkFinite(fn, "y", y.values, Math.max(1, y.values.length / Math.max(1, n)));
   const outputShape = model.outputs[0].shape;

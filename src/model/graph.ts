@@ -201,21 +201,20 @@ const maxDerivativeCache = new Map<string, number>();
  * against. Undefined when the activation cannot run on a column of numbers (PReLU's slopes
  * are shaped like its input); the caller then uses the largest |f′| it observed.
  */
-export function maxDerivative(site: ActivationSite): number | undefined {
+export async function maxDerivative(site: ActivationSite): Promise<number | undefined> {
   // User-defined activations may be redefined by a re-run cell: measured every time.
   const key = site.label.startsWith("al:") ? undefined : `${site.kind}:${site.label}`;
   const cached = key === undefined ? undefined : maxDerivativeCache.get(key);
   if (cached !== undefined) return cached;
   const n = Math.round((DERIVATIVE_GRID.to - DERIVATIVE_GRID.from) / DERIVATIVE_GRID.step) + 1;
-  let value: number;
+  let largest: Tensor;
   try {
-    value = tf.tidy(() => {
-      const grid = tf.reshape(tf.linspace(DERIVATIVE_GRID.from, DERIVATIVE_GRID.to, n), [n, 1]);
-      return tf.max(tf.abs(localDerivative(site, grid))).dataSync()[0];
-    });
+    largest = tf.tidy(() => tf.max(tf.abs(localDerivative(site, tf.reshape(tf.linspace(DERIVATIVE_GRID.from, DERIVATIVE_GRID.to, n), [n, 1])))));
   } catch {
     return undefined;
   }
+  const value = (await largest.data())[0];
+  largest.dispose();
   if (key !== undefined) maxDerivativeCache.set(key, value);
   return value;
 }

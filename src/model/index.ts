@@ -3,6 +3,11 @@
  * its hidden activations, train it with the built-in records, and ask which activation to use.
  * `train({ model, data, ... })` is the built-in `train` (it dispatches on `model`).
  */
+import { registerWasmConvGradients } from "./wasm-kernels";
+
+// On import, so a user's own model.fit of a Conv1D/Conv2D model on wasm has its filter gradient too.
+registerWasmConvGradients();
+
 export { inspect, ModelInspection } from "./inspect";
 export type { InspectOptions, InspectedLayer, InspectedRun } from "./inspect";
 export { withActivation } from "./swap";

@@ -149,7 +149,7 @@ async function measureLayer(w: WeightedLayer, grads: tf.NamedTensorMap, site: { 
     const [h, deriv, moment, dead, observed] = (await Promise.all([site.h.data(), t.deriv.data(), t.moment.data(), t.dead.data(), t.observed.data()])) as Float32Array[];
     // The stuck threshold of health.ts, against this activation's max |f′| as the model applies it;
     // in float32, as f′ is (leaky ReLU's f′ = α = 0.01 sits at the threshold, not below it).
-    const stuckBelow = hidden ? Math.fround(STUCK_RELATIVE_THRESHOLD * (maxDerivative(s) ?? observed[0])) : 0;
+    const stuckBelow = hidden ? Math.fround(STUCK_RELATIVE_THRESHOLD * ((await maxDerivative(s)) ?? observed[0])) : 0;
     const forward = forwardStats(h, deriv, moment[0], units, stuckBelow);
     if (!s.elementwise) forward.saturatedFraction = NaN;
     return { ...base, units, grad, forward, dead: hidden ? dead[0] : null, stuck: hidden ? forward.stuckFraction : null };
@@ -176,7 +176,7 @@ export async function inspect(model: tf.LayersModel, data: ModelData, opts: Insp
   const training = checkBoolean(FN, "training", opts.training ?? true);
   await ready();
   registerWasmConvGradients();
-  const all = prepareData(FN, m, data, loss);
+  const all = await prepareData(FN, m, data, loss);
   const batch = checkInt(FN, "batch", opts.batch ?? Math.min(all.n, 1024), 1, all.n);
   const used = batch === all.n ? all : takeRows(all, Int32Array.from({ length: batch }, (_, i) => i));
   try {

@@ -253,7 +253,7 @@ export async function trainModel(opts: ModelTrainOptions): Promise<ModelTraining
   const loss = resolveLoss(fn, model, opts.loss);
   await ready();
   registerWasmConvGradients();
-  const all = prepareData(fn, model, data, loss);
+  const all = await prepareData(fn, model, data, loss);
   const started = Date.now();
   const bar = progress("train", o.epochs * o.seeds.length);
   const checkpoint = interruptCheckpoint();
