@@ -1,5 +1,7 @@
 /** The wasm Conv2DBackpropFilter equals the cpu backend's kernel (strides, padding, channels). */
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
@@ -34,4 +36,24 @@ test("∂L/∂filter on wasm matches the cpu kernel within 1e-5 relative", async
     const worst = Math.max(...values.map((v, k) => Math.abs(v - reference[i][k])));
     assert.ok(worst / scale < 1e-5, `case ${i}: ${worst / scale}`);
   });
+});
+
+test("importing the library is enough for a Conv2D model's own fit on wasm", () => {
+  // A fresh process: nothing but the import has run there.
+  const script = `
+    process.env.ACTIVATION_LAB_QUIET = "1";
+    const al = require(${JSON.stringify(path.resolve(__dirname, "..", "index.js"))});
+    const { tf } = al;
+    (async () => {
+      await al.useBackend("wasm");
+      const m = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 2, kernelSize: 3, activation: "relu" }), tf.layers.flatten(), tf.layers.dense({ units: 1 })] });
+      m.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+      const h = await m.fit(tf.randomNormal([8, 6, 6, 1], 0, 1, "float32", 7), tf.ones([8, 1]), { epochs: 2, batchSize: 8, verbose: 0 });
+      console.log(JSON.stringify({ backend: tf.getBackend(), loss: h.history.loss }));
+    })().catch((e) => { console.error(e.message); process.exit(1); });`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split("\n").pop() as string) as { backend: string; loss: number[] };
+  assert.equal(out.backend, "wasm");
+  assert.ok(out.loss[1] < out.loss[0], `the filter gradient moved the loss: ${out.loss}`);
 });
