@@ -3,7 +3,7 @@
  */
 import { MimeBundle } from "../src/live";
 import { currentParent } from "./channel";
-import { bundleOf, settleOutputs } from "./display";
+import { outputsOf, settleOutputs } from "./display";
 import { Widget, WidgetModelIds } from "./widget";
 import type { DescribedState, DomState, Layout, ValueListener } from "./controls";
 
@@ -212,8 +212,8 @@ export class Output extends Widget<OutputState> {
   }
 
   async appendDisplay(value: unknown): Promise<void> {
-    const data = await bundleOf(value);
-    await this.set({ outputs: [...this.get("outputs"), { output_type: "display_data", data, metadata: {} }] });
+    const added = (await outputsOf(value)).map((data) => ({ output_type: "display_data", data, metadata: {} }));
+    await this.set({ outputs: [...this.get("outputs"), ...added] });
   }
 
   clear(): Promise<void> {

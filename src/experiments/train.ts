@@ -9,7 +9,7 @@ import { DISPLAY, progress, type MimeBundle } from "../live";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { dataset as makeDataset, DATASET_NAMES, type Dataset, type DatasetName } from "../datasets";
-import { chartBundle, htmlTable, textTable } from "../charts/render";
+import { chartAndTableOutputs, htmlTable, textTable } from "../charts/render";
 import { trainingSpec } from "../charts/training";
 import { checkChoice, checkInt, checkKeys, checkNumber, checkUniqueLabels, withContext } from "./options";
 import { Rng } from "./rng";
@@ -321,8 +321,9 @@ export class TrainingRun {
     return `${this.title()}\n${textTable(HEADERS, this.rows())}`;
   }
 
-  async [DISPLAY](): Promise<MimeBundle> {
-    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html: htmlTable(HEADERS, this.rows(), this.title()) });
+  /** Two outputs: the chart, then the table. */
+  async [DISPLAY](): Promise<MimeBundle[]> {
+    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html: htmlTable(HEADERS, this.rows(), this.title()), text: this.toString() });
   }
 
   private rows(): (string | number)[][] {
