@@ -106,6 +106,12 @@ test("results in JupyterLab and chromium: charts drawn, tables shown, no JSON tr
       });
     }
 
+    await t.test("a claim card: its HTML, not a JSON tree of its claim+json payload", () => {
+      const r = cells.claim;
+      assert.deepEqual([r.jsonTrees, r.errors], [0, 0], r.text);
+      assert.match(r.text, /C3[\s\S]*holds/);
+    });
+
     await t.test("no news pop-up and no news or update requests", async () => {
       const toasts = await page.evaluate(() => [...document.querySelectorAll(".Toastify__toast")].map((e: any) => String(e.textContent)));
       assert.deepEqual(toasts.filter((text) => /news/i.test(text)), []);
