@@ -101,8 +101,9 @@ test("on the digits: every candidate over three seeds, ranked with intervals, on
   assert.deepEqual(means, means.slice().sort((a, b) => b - a), "best mean first");
   assert.equal(advice.output.ok, true);
   assert.match(advice.summary(), /^Recommended: \w+ \(validation accuracy/);
-  const bundle = await advice[DISPLAY]();
-  assert.match(String(bundle["text/html"]), /ms per step/);
+  const [chart, table] = await advice[DISPLAY]();
+  assert.ok(chart["application/vnd.vegalite.v5+json"], "a chart output");
+  assert.match(String(table["text/html"]), /ms per step.*Recommended: /s);
   model.dispose();
 });
 

@@ -9,7 +9,7 @@ import { tf } from "../tf";
 import { ready } from "../backend";
 import { DISPLAY, progress, takeInterrupt, type MimeBundle } from "../live";
 import { resolveActivations, type ActivationLike } from "../activations";
-import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
+import { chartAndTableOutputs, escapeHtml, formatNumber, htmlTable, textTable } from "../charts/render";
 import { trainingSpec } from "../charts/training";
 import { compare, formatSummary, summarize, type Summary } from "../evidence/summary";
 import { verdictFor, type Verdict } from "../experiments/gradient-flow";
@@ -331,9 +331,9 @@ export class Advice {
     return `${this.title()}\n${textTable(HEADERS, this.rows())}\n${this.summary()}`;
   }
 
-  async [DISPLAY](): Promise<MimeBundle> {
-    const html = `${htmlTable(HEADERS, this.rows(), this.title())}<pre>${this.summary().replace(/&/g, "&amp;").replace(/</g, "&lt;")}</pre>`;
-    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html });
+  async [DISPLAY](): Promise<MimeBundle[]> {
+    const html = `${htmlTable(HEADERS, this.rows(), this.title())}<pre>${escapeHtml(this.summary())}</pre>`;
+    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html, text: this.toString() });
   }
 
   private rows(): (string | number)[][] {

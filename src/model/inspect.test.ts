@@ -104,9 +104,10 @@ test("layers report their activation, output role, and the histogram widget read
   assert.equal(source.kind, "flow");
   assert.equal(source.layerCount, 4);
   assert.deepEqual(source.lookup(source.activations[0], 0, 2), report.layer("hidden").grad);
-  const bundle = await report[DISPLAY]();
-  assert.match(String(bundle["text/plain"]), /hidden\s+Dense\s+tanh/);
-  assert.ok(bundle["application/vnd.vegalite.v5+json"]);
+  const [chart, table] = await report[DISPLAY]();
+  assert.ok(chart["application/vnd.vegalite.v5+json"], "the gradient-norm chart");
+  assert.match(String(table["text/plain"]), /hidden\s+Dense\s+tanh/);
+  assert.match(String(table["text/html"]), /<table>/);
   model.dispose();
 });
 

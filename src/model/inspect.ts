@@ -7,10 +7,10 @@
 import { tf, type Tensor } from "../tf";
 import { ready } from "../backend";
 import { DISPLAY, type MimeBundle } from "../live";
-import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
+import { chartAndTableOutputs, formatNumber, htmlTable, textTable } from "../charts/render";
 import { gradientFlowSpec } from "../charts/gradient-flow";
 import { verdictFor, type LayerFlow, type Verdict } from "../experiments/gradient-flow";
-import { checkBoolean, checkInt, checkKeys } from "../experiments/options";
+import { checkInt, checkKeys } from "../experiments/options";
 import { forwardStats, gradStats } from "../experiments/stats";
 import { deadShares, STUCK_RELATIVE_THRESHOLD } from "../experiments/health";
 import { accuracy, checkModel, disposeData, meanLoss, prepareData, resolveLoss, takeRows, type LossLike, type ModelData, type PreparedData, type ResolvedLoss } from "./data";
@@ -173,7 +173,8 @@ export async function inspect(model: tf.LayersModel, data: ModelData, opts: Insp
   checkKeys(FN, opts, OPTION_NAMES);
   const loss = resolveLoss(FN, m, opts.loss);
   const bins = checkInt(FN, "bins", opts.bins ?? 50, 1, 10_000);
-  const training = checkBoolean(FN, "training", opts.training ?? true);
+  const training = opts.training ?? true;
+  if (typeof training !== "boolean") throw new TypeError(`${FN}: training must be true or false, got ${String(training)}`);
   await ready();
   registerWasmConvGradients();
   const all = await prepareData(FN, m, data, loss);
@@ -234,8 +235,8 @@ export class ModelInspection {
     return `${this.title()}\n${textTable(HEADERS, this.rows())}`;
   }
 
-  async [DISPLAY](): Promise<MimeBundle> {
-    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html: htmlTable(HEADERS, this.rows(), this.title()) });
+  async [DISPLAY](): Promise<MimeBundle[]> {
+    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html: htmlTable(HEADERS, this.rows(), this.title()), text: this.toString() });
   }
 
   private rows(): (string | number)[][] {

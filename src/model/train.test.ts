@@ -61,8 +61,9 @@ test("learns the digits over two seeds with the built-in records; the user's mod
   assert.equal(source.kind, "run");
   assert.deepEqual(source.steps, r.steps.map((s) => s.step));
   assert.equal(source.layerCount, 3);
-  const bundle = await run[DISPLAY]();
-  assert.match(String(bundle["text/plain"]), /mean ± 95 % half-width over 2 seeds/);
+  const [chart, table] = await run[DISPLAY]();
+  assert.ok(chart["application/vnd.vegalite.v5+json"]);
+  assert.match(String(table["text/plain"]), /mean ± 95 % half-width over 2 seeds/);
   model.dispose();
 });
 

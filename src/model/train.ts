@@ -8,7 +8,7 @@
 import { tf } from "../tf";
 import { ready } from "../backend";
 import { DISPLAY, progress, type MimeBundle } from "../live";
-import { chartBundle, formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
+import { chartAndTableOutputs, formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
 import { trainingSpec } from "../charts/training";
 import { splitRandom, splitStratified, type Split } from "../datasets/split";
 import { interruptCheckpoint, type Checkpoint } from "../experiments/interrupt";
@@ -299,8 +299,8 @@ export class ModelTrainingRun {
     return `${this.title()}\n${textTable(HEADERS, this.rows())}`;
   }
 
-  async [DISPLAY](): Promise<MimeBundle> {
-    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html: htmlTable(HEADERS, this.rows(), this.title()) });
+  async [DISPLAY](): Promise<MimeBundle[]> {
+    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html: htmlTable(HEADERS, this.rows(), this.title()), text: this.toString() });
   }
 
   private rows(): (string | number)[][] {
