@@ -20,7 +20,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { browserSkipReason, REPO_ROOT, serverExtensionEffects, startLab, VENV, type Lab } from "../test/browser/lab";
+import { browserSkipReason, REPO_ROOT, serverExtensionEffects, startLab, VENV, writeExplorerNotebook, type Lab } from "../test/browser/lab";
 import { command, launchBrowser, openNotebook, waitForKernelIdle, waitForRevisionAbove, type Browser } from "../test/browser/page";
 
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -32,19 +32,7 @@ const PRESSES = Math.max(50, Number(process.argv[2] ?? 60));
 
 function notebook(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "activation-lab-bench-")), "latency.ipynb");
-  const cell = (source: string, id: string) => ({ cell_type: "code", id, execution_count: null, metadata: {}, outputs: [], source });
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      cells: [
-        cell('import * as al from "activation-lab";\nal.backend().name', "import"),
-        cell(`al.explore(${JSON.stringify(ACTIVATIONS)}, { from: -6, to: 6, points: ${POINTS} })`, "explore"),
-      ],
-      metadata: { kernelspec: { name: "activation-lab", display_name: "TypeScript (activation-lab)", language: "typescript" } },
-      nbformat: 4,
-      nbformat_minor: 5,
-    }),
-  );
+  writeExplorerNotebook(file, ACTIVATIONS, POINTS);
   return file;
 }
 

@@ -44,6 +44,41 @@ export function serverExtensionEffects(log: string): string[] {
   return SERVER_EXTENSION_EFFECTS.filter(([, line]) => log.includes(line)).map(([effect]) => effect);
 }
 
+/** JupyterLab user settings every test lab gets: no news or update pop-ups over the notebook. */
+export const QUIET_LAB_SETTINGS: Record<string, Record<string, unknown>> = {
+  "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
+};
+
+/** Server arguments every test lab gets (also the hub tests' single-user servers). */
+export const TEST_LAB_ARGS: string[] = [
+  // Tests drive the app's command registry (run all, save, theme) through window.jupyterapp.
+  "--LabApp.expose_app_in_browser=True",
+  "--LabApp.news_url=",
+  "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+  // Containers often run tests as root, which Jupyter servers refuse without this flag.
+  ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+];
+
+/**
+ * A notebook of two cells, the import and `al.explore(activations, { from: -6, to: 6, points })`,
+ * written to `file` (for the latency bench and the hub tests).
+ */
+export function writeExplorerNotebook(file: string, activations: string[], points: number): void {
+  const cell = (source: string, id: string) => ({ cell_type: "code", id, execution_count: null, metadata: {}, outputs: [], source });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [
+        cell('import * as al from "activation-lab";\nal.backend().name', "import"),
+        cell(`al.explore(${JSON.stringify(activations)}, { from: -6, to: 6, points: ${points} })`, "explore"),
+      ],
+      metadata: { kernelspec: { name: "activation-lab", display_name: "TypeScript (activation-lab)", language: "typescript" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
+}
+
 export interface Lab {
   url: string;
   token: string;
@@ -82,7 +117,8 @@ export function browserSkipReason(): string | undefined {
   return reason;
 }
 
-function writeSettings(dir: string, settings: Record<string, Record<string, unknown>>): void {
+/** Writes JupyterLab user settings (plugin id → settings object) into a user settings dir. */
+export function writeSettings(dir: string, settings: Record<string, Record<string, unknown>>): void {
   for (const [plugin, value] of Object.entries(settings)) {
     // "@scope/package:plugin" is stored as <dir>/@scope/package/plugin.jupyterlab-settings.
     const [pkg, name] = plugin.split(":");
@@ -128,11 +164,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   }
   if (Object.keys(userConfig).length > 0) fs.writeFileSync(serverConfig, JSON.stringify(userConfig));
   for (const nb of options.notebooks) fs.copyFileSync(nb, path.join(dirs.root, path.basename(nb)));
-  writeSettings(dirs.settings, {
-    // No news or update pop-ups over the notebook.
-    "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
-    ...(options.settings ?? {}),
-  });
+  writeSettings(dirs.settings, { ...QUIET_LAB_SETTINGS, ...(options.settings ?? {}) });
 
   const port = await freePort();
   const token = crypto.randomBytes(16).toString("hex");
@@ -147,13 +179,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     `--ServerApp.root_dir=${dirs.root}`,
     `--LabApp.user_settings_dir=${dirs.settings}`,
     `--LabApp.workspaces_dir=${dirs.workspaces}`,
-    // Tests drive the app's command registry (run all, save, theme) through window.jupyterapp.
-    "--LabApp.expose_app_in_browser=True",
-    "--LabApp.news_url=",
-    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ...TEST_LAB_ARGS,
   ];
-  // Containers often run tests as root, which JupyterLab refuses without this flag.
-  if (process.getuid?.() === 0) args.push("--allow-root");
   if (options.allowedKernels) {
     // jupyter_client reads an empty allow list as "allow all"; a name no kernelspec has hides them all.
     const allowed = options.allowedKernels.length > 0 ? options.allowedKernels : ["activation-lab-test-no-kernel"];
