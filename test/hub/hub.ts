@@ -63,7 +63,11 @@ export interface Hub {
   processes(): HubProcess[];
   /** The hub's and its servers' output so far (for error messages). */
   log(): string;
-  stop(): Promise<void>;
+  /**
+   * Stops the hub, which stops every server and the proxy; kills whatever of its processes still
+   * runs 5 s later and returns those (none when the hub's own shutdown worked).
+   */
+  stop(): Promise<HubProcess[]>;
 }
 
 /** The Python that runs the hub: the venv's when pip installed JupyterHub there, else Debian's. */
@@ -256,7 +260,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
 
-  const stop = async () => {
+  const stop = async (): Promise<HubProcess[]> => {
     if (child.exitCode === null && child.pid !== undefined) {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       try {
@@ -275,8 +279,12 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await exited;
       clearTimeout(timer);
     }
-    // Whatever outlived the hub (its own servers run in sessions of their own).
-    for (const p of processes()) {
+    // Whatever outlived the hub (its servers and their kernels run in sessions of their own),
+    // after a few seconds' grace for processes that are on their way out.
+    const deadline = Date.now() + 5000;
+    while (processes().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const leftovers = processes();
+    for (const p of leftovers) {
       try {
         process.kill(p.pid, "SIGKILL");
       } catch {
@@ -284,6 +292,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       }
     }
     fs.rmSync(stateDir, { recursive: true, force: true });
+    return leftovers;
   };
 
   const hub: Hub = {
