@@ -209,6 +209,7 @@ function provideJupyterHub() {
   if (spawnSync(VENV_PY, ["-m", "pip", "install", ...flags, "jupyterhub"], { stdio: quiet ? "ignore" : "inherit" }).status === 0) return;
   const debian = spawnSync("/usr/bin/python3", ["-c", "import jupyterhub, async_generator, os; print(os.path.dirname(jupyterhub.__file__)); print(os.path.dirname(async_generator.__file__))"], { encoding: "utf8" });
   if (debian.status !== 0) fail("the hub tests need JupyterHub: pip has no jupyterhub here, and Debian's is not installed (apt-get install jupyterhub)");
+  say("pip has no jupyterhub here; the hub tests use Debian's (/usr/bin/python3 runs the hub)");
   const links = path.join(VENV, "debian-jupyterhub");
   fs.rmSync(links, { recursive: true, force: true });
   fs.mkdirSync(links);
