@@ -11,13 +11,14 @@
  *      whose packages are already in place
  *   2. activation-lab install --sys-prefix --python PY --server-extension (kernelspec,
  *      labextension, server extension, all under PY's sys.prefix, where every user's server
- *      finds them)
+ *      finds them), and the lab settings overrides of scripts/lab-config.js there
  *   3. checks, with that environment's own `jupyter`, that its server would see all of it, and
  *      exits non-zero naming what is missing
  */
 "use strict";
 const { spawnSync } = require("child_process");
 const path = require("path");
+const { writeLabSettingsOverrides } = require("./lab-config");
 
 const ROOT = path.resolve(__dirname, "..");
 const argv = process.argv.slice(2);
@@ -55,6 +56,8 @@ if (pip) {
   run(python, ["-m", "pip", "install", "--no-cache-dir", "--disable-pip-version-check", ...flags, "-r", path.join(ROOT, "scripts", "requirements-singleuser.txt")]);
 }
 run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--sys-prefix", "--python", python, "--server-extension"]);
+// The lab settings every activation-lab JupyterLab gets (saved widget state, no news pop-up).
+say(`lab settings overrides in ${writeLabSettingsOverrides(ask("sys.prefix", "import json, sys; print(json.dumps(sys.prefix))"))}`);
 
 // What a single-user server started from this environment will find.
 const found = ask(

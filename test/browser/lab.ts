@@ -44,11 +44,6 @@ export function serverExtensionEffects(log: string): string[] {
   return SERVER_EXTENSION_EFFECTS.filter(([, line]) => log.includes(line)).map(([effect]) => effect);
 }
 
-/** JupyterLab user settings every test lab gets: no news or update pop-ups over the notebook. */
-export const QUIET_LAB_SETTINGS: Record<string, Record<string, unknown>> = {
-  "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
-};
-
 /** Server arguments every test lab gets (also the hub tests' single-user servers). */
 export const TEST_LAB_ARGS: string[] = [
   // Tests drive the app's command registry (run all, save, theme) through window.jupyterapp.
@@ -117,8 +112,7 @@ export function browserSkipReason(): string | undefined {
   return reason;
 }
 
-/** Writes JupyterLab user settings (plugin id → settings object) into a user settings dir. */
-export function writeSettings(dir: string, settings: Record<string, Record<string, unknown>>): void {
+function writeSettings(dir: string, settings: Record<string, Record<string, unknown>>): void {
   for (const [plugin, value] of Object.entries(settings)) {
     // "@scope/package:plugin" is stored as <dir>/@scope/package/plugin.jupyterlab-settings.
     const [pkg, name] = plugin.split(":");
@@ -164,7 +158,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   }
   if (Object.keys(userConfig).length > 0) fs.writeFileSync(serverConfig, JSON.stringify(userConfig));
   for (const nb of options.notebooks) fs.copyFileSync(nb, path.join(dirs.root, path.basename(nb)));
-  writeSettings(dirs.settings, { ...QUIET_LAB_SETTINGS, ...(options.settings ?? {}) });
+  // No news or update pop-ups: .venv's settings overrides see to that, as in `npm start`
+  // (scripts/lab-config.js), and the browser test checks it.
+  writeSettings(dirs.settings, options.settings ?? {});
 
   const port = await freePort();
   const token = crypto.randomBytes(16).toString("hex");

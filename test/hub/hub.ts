@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Page } from "playwright-core";
-import { browserSkipReason, freePort, QUIET_LAB_SETTINGS, REPO_ROOT, TEST_LAB_ARGS, VENV, writeSettings } from "../browser/lab";
+import { browserSkipReason, freePort, REPO_ROOT, TEST_LAB_ARGS, VENV } from "../browser/lab";
 
 const VENV_PYTHON = path.join(VENV, "bin", "python");
 const PROXY = path.join(REPO_ROOT, "node_modules", ".bin", "configurable-http-proxy");
@@ -207,8 +207,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     fs.mkdirSync(home, { recursive: true });
     fs.mkdirSync(config, { recursive: true });
     for (const nb of options.notebooks) fs.copyFileSync(nb, path.join(home, path.basename(nb)));
-    // JupyterLab's default user settings dir is <config dir>/lab/user-settings.
-    writeSettings(path.join(config, "lab", "user-settings"), QUIET_LAB_SETTINGS);
     if (user.serverExtension === false) {
       // The user config file outranks the environment's config.d, where the install enabled it.
       fs.writeFileSync(path.join(config, "jupyter_server_config.json"), JSON.stringify({ ServerApp: { jpserver_extensions: { activation_lab_server: false } } }));

@@ -34,6 +34,7 @@ test("npm pack ships what the single-user install uses", { timeout: 60_000 }, ()
     "dist/src/index.js",
     "kernel-ext/server/activation_lab_server.py",
     "scripts/install-singleuser.js",
+    "scripts/lab-config.js",
     "scripts/requirements-singleuser.txt",
     "scripts/requirements.txt",
     "widgets/labextension/package.json",
