@@ -28,7 +28,15 @@ export class ChartHost {
   /** Incremented after every completed render, exposed as `data-revision` for tests. */
   revision = 0;
 
-  constructor(readonly el: ChartElement, private readonly onRendered: (revision: number) => void) {
+  /**
+   * `counter` may be shared by several hosts of one widget (one per cached chart), so the
+   * revision a test reads keeps rising whichever of them is shown.
+   */
+  constructor(
+    readonly el: ChartElement,
+    private readonly onRendered: (revision: number) => void,
+    private readonly counter: { revision: number } = { revision: 0 },
+  ) {
     this.stopWatchingTheme = watchTheme(() => {
       if (this.lastSpec) void this.embed(this.lastSpec, this.replayData, this.lastMode);
     });
@@ -113,7 +121,8 @@ export class ChartHost {
   }
 
   private rendered(): void {
-    this.revision += 1;
+    this.counter.revision += 1;
+    this.revision = this.counter.revision;
     this.el.dataset.revision = String(this.revision);
     this.onRendered(this.revision);
   }
