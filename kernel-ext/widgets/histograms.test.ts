@@ -186,3 +186,19 @@ test("a real TrainingRun is read with its recorded steps and layers", async () =
   assert.equal(row.count, 8 * 8);
   w.close();
 });
+
+test("an overview widget's static fallback is the overview: one heat map and norm line per activation, as SVG", async () => {
+  const flow = await gradientFlow({ activations: ["sigmoid", "relu"], depth: 5, width: 8, batch: 8, bins: 6, seed: 7 });
+  const w = gradientHistograms(flow, { mode: "overview", logScale: true });
+  const bundle = (await w[DISPLAY]()) as MimeBundle;
+  const spec = bundle["application/vnd.vegalite.v5+json"] as { vconcat: unknown[]; datasets: { cells: { count: number }[]; norms: unknown[] } };
+  assert.equal(spec.vconcat.length, 2, "a row per activation");
+  const nonEmpty = flow.runs.flatMap((r) => r.layers.flatMap((l) => l.grad.histogram.counts.filter((c) => c > 0))).length;
+  assert.equal(spec.datasets.cells.length, nonEmpty);
+  assert.equal(spec.datasets.norms.length, 2 * 5);
+  const svg = String(bundle["image/svg+xml"]);
+  assert.equal((svg.match(/aria-roledescription="rect mark"/g) ?? []).length, nonEmpty, "a rect per non-empty cell");
+  assert.match(svg, /symmetric log/);
+  assert.match(String(bundle["text/plain"]), /^Gradient histograms of all 5 layers/);
+  w.close();
+});

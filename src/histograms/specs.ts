@@ -82,6 +82,13 @@ export interface OverviewScale {
   max: number;
   /** Axis ticks: 0 and ±powers of ten. */
   ticks: number[];
+  /**
+   * The largest bin count: the colour scale's domain ends there. Fixed in the spec (not
+   * taken from the data) so colours compare across activations, and because vega cannot draw
+   * a gradient legend over the empty or one-point domain a live view has before its data
+   * arrives (its colour interpolator gets NaN and throws).
+   */
+  maxCount: number;
 }
 
 /**
@@ -104,7 +111,9 @@ export function overviewScale(cube: HistogramCube): OverviewScale {
       max = Math.max(max, reach);
     }
   }
-  if (max === 0) return { constant: 1, max: 1, ticks: [-1, 0, 1] };
+  let maxCount = 1;
+  for (const c of cube.counts) if (c > maxCount) maxCount = c;
+  if (max === 0) return { constant: 1, max: 1, ticks: [-1, 0, 1], maxCount };
   const constant = narrowest / 100;
   const low = Math.ceil(Math.log10(constant * 10));
   const high = Math.floor(Math.log10(max));
@@ -113,7 +122,7 @@ export function overviewScale(cube: HistogramCube): OverviewScale {
   const decades: number[] = [];
   for (let k = high; k >= low; k -= stride) decades.push(10 ** k);
   const ticks = [...decades.map((d) => -d), 0, ...decades.reverse()];
-  return { constant, max, ticks };
+  return { constant, max, ticks, maxCount };
 }
 
 export interface HistogramSpecOptions {
@@ -236,7 +245,7 @@ export function overviewSpec(o: HistogramSpecOptions & { layerCount: number; sca
             field: "count",
             type: "quantitative",
             title: o.logScale ? "count (log)" : "count",
-            scale: { type: o.logScale ? "log" : "linear", scheme: "viridis" },
+            scale: { type: o.logScale ? "log" : "linear", scheme: "viridis", domain: [o.logScale ? 1 : 0, Math.max(2, o.scale.maxCount)] },
           },
           tooltip: [{ field: "layer", type: "ordinal" }, ...BIN_TOOLTIP.slice(1)],
         },
@@ -248,7 +257,7 @@ export function overviewSpec(o: HistogramSpecOptions & { layerCount: number; sca
         height,
         mark: { type: "line", point: { filled: true, size: 18, cursor: "pointer" }, color: colours.range[o.activations.indexOf(activation)] },
         encoding: {
-          x: { field: "norm", type: "quantitative", title: "‖∂L/∂W‖ (log)", scale: { type: "log" }, axis: { format: "~e", tickCount: 3 } },
+          x: { field: "norm", type: "quantitative", title: "‖∂L/∂W‖ (log)", scale: { type: "log" }, axis: { format: ".0e", tickCount: 3, labelOverlap: "greedy", labelFlush: true } },
           y: { ...y, axis: { ...y.axis, labels: false }, title: null },
           order: { field: "layer", type: "quantitative" },
           tooltip: [{ field: "layer", type: "ordinal" }, { field: "norm", type: "quantitative", format: ".3~e" }],
