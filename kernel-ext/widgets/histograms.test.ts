@@ -105,6 +105,11 @@ test("a TrainingRun adds step selection; stats match the values' closed forms", 
   assert.equal(w.get("kind"), "run");
   assert.deepEqual(w.get("steps"), [0, 10, 20]);
   assert.equal(w.get("step"), 20, "starts at the last recorded step");
+  // The overview's axis spans every step: widest |edge| 2·2·21 (tanh, step 20), narrowest 2 (relu, step 0).
+  const overview = w.get("overview_scale");
+  assert.equal(overview.max, 84);
+  assert.ok(Math.abs(overview.constant - 0.02) < 1e-15);
+  assert.equal(overview.maxCount, 2, "4 bins over [-2, 2]·s: {-2}, {-1}, {0, 0}, {1, 2}");
   const before = sent.length;
   await frontEnd(w, { step: 10, selected: ["tanh"] });
   assert.equal(w.get("error"), "");

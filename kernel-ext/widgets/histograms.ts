@@ -8,7 +8,7 @@
 import { escapeHtml, formatNumber, htmlTable, renderSvg, textTable } from "../../src/charts/render";
 import { HISTOGRAM_DEFAULTS, HISTOGRAM_MODES, STATS_HEADERS, statsRows, type HistogramCube, type HistogramMode } from "../../src/histograms/cube";
 import { histogramCube, histogramSource, type HistogramSource } from "../../src/histograms/source";
-import { viewData, viewSpec, withData } from "../../src/histograms/specs";
+import { overviewScale, viewData, viewSpec, withData, type OverviewScale } from "../../src/histograms/specs";
 import type { MimeBundle } from "../../src/live";
 import { Widget } from "../widget";
 import { WIDGETS_MODULE, WIDGETS_MODULE_VERSION } from "./module";
@@ -44,6 +44,8 @@ export interface HistogramsState {
   shared_x: boolean;
   log_scale: boolean;
   cube: HistogramCube;
+  /** The overview's value axis and colour range over every step, so they hold still while steps play. */
+  overview_scale: OverviewScale;
   error: string;
 }
 
@@ -85,6 +87,7 @@ export class GradientHistograms extends Widget<HistogramsState> {
       shared_x: options.sharedX ?? HISTOGRAM_DEFAULTS.shared_x,
       log_scale: options.logScale ?? HISTOGRAM_DEFAULTS.log_scale,
       cube: histogramCube(source, step),
+      overview_scale: overviewScale(source.kind === "run" ? source.steps.map((s) => histogramCube(source, s)) : [histogramCube(source, step)]),
       error: "",
     });
     this.source = source;
@@ -116,7 +119,7 @@ export class GradientHistograms extends Widget<HistogramsState> {
         : `Gradient histograms, layer ${view.layer} of ${this.get("layer_count")}${stepText}`;
     const rows = statsRows(cube, view.selected, view.layer).map((s) => [s.activation, s.count, s.min, s.max, s.mean, s.std, `${formatNumber(s.zeros_pct)}%`, s.nan, s.inf]);
     const tableCaption = `Gradient statistics, layer ${view.layer}${stepText}`;
-    const spec = withData(viewSpec(view, cube, 620, caption), viewData(view, cube));
+    const spec = withData(viewSpec(view, cube, 620, caption, this.get("overview_scale")), viewData(view, cube));
     const bundle: MimeBundle = {
       "application/vnd.vegalite.v5+json": spec,
       "text/plain": `${caption}\n${textTable(STATS_HEADERS, rows)}`,

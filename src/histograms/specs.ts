@@ -97,22 +97,25 @@ export interface OverviewScale {
  * widest layer and per-layer normalising hides the very vanishing it should show. A
  * symmetric log keeps sign and magnitude on one common axis: |x| ≫ c is drawn as
  * sign(x)·log(|x|/c), a fixed width per decade. c is a hundredth of the narrowest layer's
- * largest |edge|, so even that layer's bins span about two decades of the axis.
+ * largest |edge|, so even that layer's bins span about two decades of the axis. Given
+ * every step of a training run, the axis and colours stay put while the steps play.
  */
-export function overviewScale(cube: HistogramCube): OverviewScale {
+export function overviewScale(cubes: HistogramCube | readonly HistogramCube[]): OverviewScale {
   let narrowest = Infinity;
   let max = 0;
-  const entries = cube.activations.length * cube.layers.length;
-  for (let i = 0; i < entries; i++) {
-    let reach = 0;
-    for (let e = cube.edgeOffsets[i]; e < cube.edgeOffsets[i + 1]; e++) reach = Math.max(reach, Math.abs(cube.edges[e]));
-    if (reach > 0 && Number.isFinite(reach)) {
-      narrowest = Math.min(narrowest, reach);
-      max = Math.max(max, reach);
-    }
-  }
   let maxCount = 1;
-  for (const c of cube.counts) if (c > maxCount) maxCount = c;
+  for (const cube of Array.isArray(cubes) ? cubes : [cubes as HistogramCube]) {
+    const entries = cube.activations.length * cube.layers.length;
+    for (let i = 0; i < entries; i++) {
+      let reach = 0;
+      for (let e = cube.edgeOffsets[i]; e < cube.edgeOffsets[i + 1]; e++) reach = Math.max(reach, Math.abs(cube.edges[e]));
+      if (reach > 0 && Number.isFinite(reach)) {
+        narrowest = Math.min(narrowest, reach);
+        max = Math.max(max, reach);
+      }
+    }
+    for (const c of cube.counts) if (c > maxCount) maxCount = c;
+  }
   if (max === 0) return { constant: 1, max: 1, ticks: [-1, 0, 1], maxCount };
   const constant = narrowest / 100;
   const low = Math.ceil(Math.log10(constant * 10));
@@ -296,11 +299,11 @@ export function viewKind(v: HistogramView): "overview" | "overlay" | "shared_x" 
 }
 
 /** The spec of a view state (data by name; see `viewData`). */
-export function viewSpec(v: HistogramView, cube: HistogramCube, width: number, title?: string): VegaLiteSpec {
+export function viewSpec(v: HistogramView, cube: HistogramCube, width: number, title?: string, scale?: OverviewScale): VegaLiteSpec {
   const common = { activations: v.activations, shown: v.selected, logScale: v.log_scale, width, title };
   switch (viewKind(v)) {
     case "overview":
-      return overviewSpec({ ...common, layerCount: cube.layers.length, scale: overviewScale(cube) });
+      return overviewSpec({ ...common, layerCount: cube.layers.length, scale: scale ?? overviewScale(cube) });
     case "overlay":
       return overlaySpec(common);
     default:

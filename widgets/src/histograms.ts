@@ -22,7 +22,7 @@ import {
   type HistogramCube,
   type HistogramMode,
 } from "../../src/histograms/cube";
-import { overviewScale, viewData, viewKind, viewSpec, type HistogramView } from "../../src/histograms/specs";
+import { overviewScale, viewData, viewKind, viewSpec, type HistogramView, type OverviewScale } from "../../src/histograms/specs";
 import { toFloat64, toInt32 } from "./buffers";
 import { ChartHost, type ChartElement } from "./chart-host";
 import { checkboxControl, element, isolateKeys, rangeControl, selectControl, type RangeControl } from "./controls";
@@ -87,6 +87,7 @@ export class GradientHistogramsModel extends DOMWidgetModel {
       step: 0,
       ...HISTOGRAM_DEFAULTS,
       cube: EMPTY_CUBE,
+      overview_scale: null,
       error: "",
     };
   }
@@ -103,6 +104,40 @@ function formatStat(v: number): string {
   if (v === 0) return "0";
   const a = Math.abs(v);
   return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(3);
+}
+
+/** Time per training step while playing: long enough to read a frame. */
+const PLAY_INTERVAL_MS = 600;
+
+/** The parts of a vega scenegraph item the click handler reads. */
+interface SceneItem {
+  x?: number;
+  y?: number;
+  height?: number;
+  datum?: { layer?: unknown };
+  items?: { items?: SceneItem[] }[];
+  mark?: { group?: SceneItem };
+}
+
+/**
+ * The layer under a click: the picked item's own, or, when vega hands back the plot's group
+ * (its canvas hit test can miss thin cells), the layer of the group's row under the pointer.
+ */
+function clickedLayer(view: View, event: MouseEvent, item: SceneItem | null | undefined): number | undefined {
+  if (!item) return undefined;
+  if (typeof item.datum?.layer === "number") return item.datum.layer;
+  const canvas = (view.container() as HTMLElement | null)?.querySelector("canvas");
+  if (!canvas || !item.items) return undefined;
+  let top = canvas.getBoundingClientRect().top + view.origin()[1];
+  for (let g: SceneItem | undefined = item; g; g = g.mark?.group) top += g.y ?? 0;
+  const y = event.clientY - top;
+  for (const mark of item.items) {
+    for (const child of mark.items ?? []) {
+      const layer = child.datum?.layer;
+      if (typeof layer === "number" && child.y !== undefined && child.height !== undefined && y >= child.y && y < child.y + child.height) return layer;
+    }
+  }
+  return undefined;
 }
 
 /** One cached chart: a host, the spec it was embedded with and the data it holds. */
@@ -123,6 +158,8 @@ export class GradientHistogramsView extends DOMWidgetView {
   private modeSelect!: HTMLSelectElement;
   private layerSlider!: RangeControl;
   private stepSlider!: RangeControl;
+  private playButton!: HTMLButtonElement;
+  private playTimer: ReturnType<typeof setInterval> | undefined;
   private overlayInput!: HTMLInputElement;
   private sharedXInput!: HTMLInputElement;
   private logInput!: HTMLInputElement;
@@ -157,6 +194,10 @@ export class GradientHistogramsView extends DOMWidgetView {
       // The slider moves over recorded steps by index; the kernel is sent the step number.
       onInput: (i) => this.save("step", (this.model.get("steps") as number[])[i]),
     });
+    this.playButton = element("button", "al-play", "▶ play");
+    this.playButton.type = "button";
+    this.playButton.setAttribute("aria-label", "play the training steps");
+    this.playButton.addEventListener("click", () => this.togglePlay());
     this.overlayInput = checkboxControl("overlay", this.model.get("overlay"), (v) => this.save("overlay", v)).input;
     this.sharedXInput = checkboxControl("shared x", this.model.get("shared_x"), (v) => this.save("shared_x", v)).input;
     this.logInput = checkboxControl("log scale", this.model.get("log_scale"), (v) => this.save("log_scale", v)).input;
@@ -168,6 +209,7 @@ export class GradientHistogramsView extends DOMWidgetView {
       this.modeSelect.parentElement!,
       this.layerSlider.root,
       this.stepSlider.root,
+      this.playButton,
       this.overlayInput.parentElement!,
       this.sharedXInput.parentElement!,
       this.logInput.parentElement!,
@@ -183,7 +225,7 @@ export class GradientHistogramsView extends DOMWidgetView {
     this.listenTo(this.model, "change:layer change:layer_count change:step change:steps change:title change:kind change:mode change:overlay change:shared_x", () => this.syncControls());
     this.listenTo(this.model, "change:error", () => this.renderError());
     this.listenTo(this.model, "change:cube change:selected change:layer", () => this.renderTable());
-    this.listenTo(this.model, "change:cube change:selected change:layer change:mode change:overlay change:shared_x change:log_scale", () => void this.draw());
+    this.listenTo(this.model, "change:cube change:selected change:layer change:mode change:overlay change:shared_x change:log_scale change:overview_scale", () => void this.draw());
     this.renderChecks();
     this.syncControls();
     this.renderError();
@@ -232,6 +274,7 @@ export class GradientHistogramsView extends DOMWidgetView {
     this.layerSlider.setValue(this.model.get("layer"));
     const steps = this.model.get("steps") as number[];
     this.stepSlider.root.hidden = steps.length === 0;
+    this.playButton.hidden = steps.length < 2;
     this.stepSlider.input.max = String(Math.max(0, steps.length - 1));
     const index = steps.indexOf(this.model.get("step"));
     if (index >= 0) this.stepSlider.setValue(index);
@@ -321,13 +364,14 @@ export class GradientHistogramsView extends DOMWidgetView {
       this.wireClicks(view);
     };
     // What the spec depends on beyond its kind: a re-embed only when one of these changes.
-    const scale = kind === "overview" ? overviewScale(cube) : undefined;
+    // The kernel's scale covers every step of a run, so stepping re-fills in place.
+    const scale = kind === "overview" ? ((this.model.get("overview_scale") as OverviewScale | null) ?? overviewScale(cube)) : undefined;
     const specKey = JSON.stringify([v.activations, v.log_scale, kind === "overview" ? [v.selected, scale, cube.layers.length] : []]);
     const dataKey = [cube, v.selected.join("\u0000"), kind === "overview" ? 0 : v.layer];
     if (pane.specKey !== specKey) {
       pane.specKey = specKey;
       pane.dataKey = dataKey;
-      await pane.host.embed((width) => viewSpec(v, cube, width) as unknown as TopLevelSpec, fill);
+      await pane.host.embed((width) => viewSpec(v, cube, width, undefined, scale) as unknown as TopLevelSpec, fill);
     } else if (pane.dataKey.some((k, i) => k !== dataKey[i])) {
       pane.dataKey = dataKey;
       await pane.host.update(fill);
@@ -341,12 +385,35 @@ export class GradientHistogramsView extends DOMWidgetView {
   private wireClicks(view: View): void {
     if (this.wired.has(view)) return;
     this.wired.add(view);
-    view.addEventListener("click", (_event, item) => {
-      const layer = (item as { datum?: { layer?: unknown } } | null | undefined)?.datum?.layer;
-      if (this.model.get("mode") !== "overview" || typeof layer !== "number") return;
+    view.addEventListener("click", (event, item) => {
+      const layer = clickedLayer(view, event as MouseEvent, item as SceneItem | null | undefined);
+      if (this.model.get("mode") !== "overview" || layer === undefined) return;
       this.model.set({ mode: "layer", layer });
       this.model.save_changes();
     });
+  }
+
+  /**
+   * Steps through the recorded training steps from the shown one (from the first when at the
+   * last), one step per PLAY_INTERVAL_MS; the kernel sends each step's cube.
+   */
+  private togglePlay(): void {
+    if (this.playTimer !== undefined) return this.stopPlay();
+    const steps = this.model.get("steps") as number[];
+    if (steps.indexOf(this.model.get("step")) >= steps.length - 1) this.save("step", steps[0]);
+    this.playButton.textContent = "❚❚ pause";
+    this.playTimer = setInterval(() => {
+      const all = this.model.get("steps") as number[];
+      const next = all.indexOf(this.model.get("step")) + 1;
+      if (next >= all.length) return this.stopPlay();
+      this.save("step", all[next]);
+    }, PLAY_INTERVAL_MS);
+  }
+
+  private stopPlay(): void {
+    clearInterval(this.playTimer);
+    this.playTimer = undefined;
+    this.playButton.textContent = "▶ play";
   }
 
   /** The shown step's rows as CSV, through the same function as `histogramRows(...).toCSV()`. */
@@ -362,6 +429,7 @@ export class GradientHistogramsView extends DOMWidgetView {
   }
 
   override remove(): void {
+    this.stopPlay();
     for (const pane of this.panes.values()) pane.host.dispose();
     super.remove();
   }
