@@ -4,6 +4,11 @@
  */
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"] as const;
 
+/** Colours cycle through the palette when there are more series than colours. */
+export function paletteFor(n: number): string[] {
+  return Array.from({ length: Math.max(1, n) }, (_, i) => PALETTE[i % PALETTE.length]);
+}
+
 export const VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /** A vega-lite spec as plain JSON. */

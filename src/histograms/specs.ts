@@ -12,8 +12,7 @@
  * - overview: per activation, a heat map of layer × gradient value (colour: count) beside the
  *   layer's gradient norm. The value axis is symmetric-log (see `overviewScale`).
  */
-import { paletteFor } from "../charts/gradient-flow";
-import { VEGA_LITE_V5_SCHEMA, type VegaLiteSpec } from "../charts/palette";
+import { paletteFor, VEGA_LITE_V5_SCHEMA, type VegaLiteSpec } from "../charts/palette";
 import { layerBins, layerStats, type HistogramCube } from "./cube";
 
 export const BINS_DATA = "bins";

@@ -11,7 +11,7 @@
 import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widgets/base";
 import type { View } from "vega";
 import type { TopLevelSpec } from "vega-lite";
-import { paletteFor } from "../../src/charts/gradient-flow";
+import { paletteFor } from "../../src/charts/palette";
 import {
   cubeRows,
   histogramCSV,
