@@ -150,6 +150,7 @@ test("bad data or options throw and say what shape is expected", () => {
   assert.throws(() => gradientHistograms({ runs: [{ activation: "relu", layers: [{ layer: 1 }] }] }), /no grad.histogram/);
   assert.throws(() => gradientHistograms(trainingRunFixture(), { layers: 2 } as never), /unknown gradientHistograms option "layers"; valid options: activations, layer, step, mode, overlay, sharedX, logScale/);
   assert.throws(() => gradientHistograms(trainingRunFixture(), { mode: "heatmap" as never }), /mode must be one of "layer", "overview", got "heatmap"/);
+  assert.throws(() => gradientHistograms(trainingRunFixture(), { overlay: "yes" as never }), /option overlay must be true or false, got "yes"/);
   assert.throws(() => gradientHistograms(trainingRunFixture(), { layer: 0 }), /layer must be an integer from 1 to 2/);
 });
 

@@ -59,6 +59,10 @@ export class GradientHistograms extends Widget<HistogramsState> {
     for (const key of Object.keys(options)) {
       if (!OPTION_NAMES.includes(key)) throw new RangeError(`unknown gradientHistograms option "${key}"; valid options: ${OPTION_NAMES.join(", ")}`);
     }
+    for (const key of ["overlay", "sharedX", "logScale"] as const) {
+      const value = options[key];
+      if (value !== undefined && typeof value !== "boolean") throw new TypeError(`gradientHistograms option ${key} must be true or false, got ${JSON.stringify(value)}`);
+    }
     const source = histogramSource(data);
     const selected = options.activations ?? source.activations;
     const layer = options.layer ?? 1;
