@@ -120,6 +120,17 @@ export class ChartHost {
     });
   }
 
+  /**
+   * Marks a chart shown again unchanged (a cached view un-hidden): nothing to run, the
+   * canvas already holds it; the revision moves once the frame that shows it is painted.
+   */
+  shown(): Promise<void> {
+    return this.enqueue(async () => {
+      await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      this.rendered();
+    });
+  }
+
   private rendered(): void {
     this.counter.revision += 1;
     this.revision = this.counter.revision;

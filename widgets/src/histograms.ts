@@ -376,8 +376,9 @@ export class GradientHistogramsView extends DOMWidgetView {
       pane.dataKey = dataKey;
       await pane.host.update(fill);
     } else {
-      // Same chart, same data (shown again): no work beyond a render pass, which marks the switch.
-      await pane.host.update(() => undefined, fill, { relayout: false });
+      // Same chart, same data, shown again: re-running a 25,000-cell overview would redraw
+      // every cell for nothing.
+      await pane.host.shown();
     }
   }
 
