@@ -64,6 +64,10 @@ function inputsHash() {
   const sources = [
     ...own,
     ...importedCoreFiles(own),
+    // Browser-safe core files the bundle builds from (the widget contract, the palette), also
+    // when imported through a folder index the import scan above does not follow.
+    ...filesUnder(path.join(root, "src", "contract")),
+    path.join(root, "src", "charts", "palette.ts"),
     ...filesUnder(path.join(widgets, "style")),
     path.join(widgets, "package.json"),
     path.join(widgets, "tsconfig.json"),

@@ -24,7 +24,7 @@ export type { PropertyRow, Saturation, Init } from "./properties";
 export { curveChartSpec, curveRows, decimate, CURVE_DATASET } from "./charts/curves";
 export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
 export type { VegaLiteSpec } from "./charts/palette";
-export { renderSvg, chartBundle } from "./charts/render";
+export { renderSvg, chartBundle, chartAndTableOutputs, tableBundle } from "./charts/render";
 export { histogramRows, HistogramRows } from "./histograms/rows";
 export { histogramCSV, parseHistogramCSV } from "./histograms/cube";
 export type { HistogramRow, HistogramMode } from "./histograms/cube";
@@ -38,7 +38,7 @@ export type { Claim, ClaimOptions, ClaimVerdict, HoldsResult } from "./evidence/
 export { answer, ANSWER_MIME } from "./evidence/answer";
 export type { Answer, AnswerOptions, FollowUp } from "./evidence/answer";
 export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost, requestInterrupt, takeInterrupt, yieldToEventLoop } from "./live";
-export type { MimeBundle, Displayable, LiveHost, ProgressReporter } from "./live";
+export type { MimeBundle, DisplayOutputs, Displayable, LiveHost, ProgressReporter } from "./live";
 
 export interface ExploreOptions extends CurveOptions {
   showDerivative?: boolean;

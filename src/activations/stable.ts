@@ -8,11 +8,6 @@
  */
 import { tf, type Tensor } from "../tf";
 
-/** min(x, 0) = x − relu(x). */
-export function minZero(x: Tensor): Tensor {
-  return tf.sub(x, tf.relu(x));
-}
-
 /** tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7, no overflow for any x). */
 export function tanhViaSigmoid(x: Tensor): Tensor {
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
@@ -32,11 +27,6 @@ export function softplusStable(x: Tensor): Tensor {
 export function expOrOne(x: Tensor): Tensor {
   const e = tf.elu(x);
   return tf.add(tf.sub(e, tf.relu(e)), 1);
-}
-
-/** e^x on the negative branch only: exp(min(x, 0)), so the unused branch never overflows. */
-export function expNegativePart(x: Tensor): Tensor {
-  return expOrOne(x);
 }
 
 /** Standard normal density φ(x) = e^(−x²/2)/√(2π), with the exponential from elu (x² ≥ 0). */
@@ -75,11 +65,6 @@ export function normalCdf(x: Tensor): Tensor {
   poly.dispose();
   xc.dispose();
   return tf.sigmoid(g);
-}
-
-/** 1 where x > 0, else 0 (0 at x = 0) — one cheap kernel, and autodiff passes through it. */
-export function stepPositive(x: Tensor): Tensor {
-  return tf.step(x);
 }
 
 /**
