@@ -1,6 +1,6 @@
 /**
- * The histogram chart specs: golden snapshots (UPDATE_SNAPSHOTS=1 writes them; otherwise a
- * missing or different snapshot fails), and what the specs draw, read from headless vega
+ * The histogram chart specs: golden snapshots (test/support/snapshot.ts; a missing or
+ * different snapshot fails), and what the specs draw, read from headless vega
  * views and checked against closed forms.
  */
 import { test } from "node:test";
@@ -9,25 +9,14 @@ import * as fs from "fs";
 import * as path from "path";
 import * as vega from "vega";
 import * as vl from "vega-lite";
+import { matchSnapshot } from "../../test/support/snapshot";
 import { renderSvg } from "../charts/render";
 import type { VegaLiteSpec } from "../charts/palette";
 import { histogramCube, histogramSource } from "./source";
 import { BINS_DATA, overviewScale, viewData, viewSpec, withData, type HistogramView } from "./specs";
 
 const SNAPSHOTS = path.resolve(__dirname, "..", "..", "..", "test", "fixtures", "histogram-specs");
-const UPDATE = process.env.UPDATE_SNAPSHOTS === "1";
-
-function matchesSnapshot(name: string, spec: VegaLiteSpec): void {
-  const file = path.join(SNAPSHOTS, `${name}.json`);
-  const text = `${JSON.stringify(spec, null, 2)}\n`;
-  if (UPDATE) {
-    fs.mkdirSync(SNAPSHOTS, { recursive: true });
-    fs.writeFileSync(file, text);
-    return;
-  }
-  assert.ok(fs.existsSync(file), `no snapshot ${path.relative(process.cwd(), file)}; run with UPDATE_SNAPSHOTS=1 once to write it`);
-  assert.deepEqual(spec, JSON.parse(fs.readFileSync(file, "utf8")), `${name} differs from its snapshot (UPDATE_SNAPSHOTS=1 rewrites it)`);
-}
+const matchesSnapshot = (name: string, spec: VegaLiteSpec) => matchSnapshot(SNAPSHOTS, name, spec);
 
 /**
  * A flow-shaped fixture with known bins: activation k, layer l holds `bins` equal bins over
