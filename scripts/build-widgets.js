@@ -7,6 +7,10 @@
  * package's `main` into the extension: at the repository root that is the Node library
  * (tfjs, fs, ...), which must not go to the browser.
  *
+ * widgets/src may import browser-safe modules of the core (src/histograms: the histogram
+ * types, data and chart specs the kernel uses too), so widgets/tsconfig's rootDir is the
+ * repository root and the compiled plugin lands in widgets/lib/widgets/src/.
+ *
  * Skips all work when the inputs hash to the stamp of the last good build, so a second
  * `npm run setup` costs milliseconds. `--force` rebuilds anyway; `--quiet` prints only errors.
  */
@@ -36,12 +40,32 @@ function filesUnder(dir) {
   });
 }
 
+/** The core (src/) files widgets/src imports, directly or through each other. */
+function importedCoreFiles(entries) {
+  const seen = new Set();
+  const pending = [...entries];
+  while (pending.length > 0) {
+    const file = pending.pop();
+    const text = fs.readFileSync(file, "utf8");
+    for (const m of text.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)) {
+      const target = path.resolve(path.dirname(file), `${m[1]}.ts`);
+      if (!target.startsWith(path.join(root, "src") + path.sep) || seen.has(target) || !fs.existsSync(target)) continue;
+      seen.add(target);
+      pending.push(target);
+    }
+  }
+  return [...seen];
+}
+
 /** Everything the bundle depends on: our sources plus the versions of what gets bundled. */
 function inputsHash() {
   const hash = crypto.createHash("sha256");
+  const own = filesUnder(path.join(widgets, "src"));
   const sources = [
-    ...filesUnder(path.join(widgets, "src")),
-    // Browser-safe core files the bundle builds from (the widget contract, the palette).
+    ...own,
+    ...importedCoreFiles(own),
+    // Browser-safe core files the bundle builds from (the widget contract, the palette), also
+    // when imported through a folder index the import scan above does not follow.
     ...filesUnder(path.join(root, "src", "contract")),
     path.join(root, "src", "charts", "palette.ts"),
     ...filesUnder(path.join(widgets, "style")),
@@ -120,6 +144,8 @@ function main() {
   }
   const started = Date.now();
   log("compiling widgets/src");
+  // A fresh lib/: files of an older layout must not linger in the package.
+  fs.rmSync(path.join(widgets, "lib"), { recursive: true, force: true });
   run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(widgets, "tsconfig.json")]);
   linkNodeModules();
   log("building the labextension (jupyter labextension build)");

@@ -25,6 +25,9 @@ export { curveChartSpec, curveRows, decimate, CURVE_DATASET } from "./charts/cur
 export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
 export type { VegaLiteSpec } from "./charts/palette";
 export { renderSvg, chartBundle, chartAndTableOutputs, tableBundle } from "./charts/render";
+export { histogramRows, HistogramRows } from "./histograms/rows";
+export { histogramCSV, parseHistogramCSV } from "./histograms/cube";
+export type { HistogramRow, HistogramMode } from "./histograms/cube";
 export * from "./experiments";
 export * from "./model";
 export { summarize, difference, compare, intervalsOverlap, formatSummary } from "./evidence/summary";
@@ -57,7 +60,9 @@ export function explore(acts?: ActivationLike | ActivationLike[], options: Explo
 
 /**
  * Per-layer gradient histograms of a GradientFlow or TrainingRun, with layer / activation /
- * step selection. Needs the activation-lab kernel; elsewhere it returns the data unchanged
+ * step selection, an all-layers overview and overlaid or shared-axis views. Options:
+ * `activations`, `layer`, `step`, `mode` ("layer" | "overview"), `overlay`, `sharedX`,
+ * `logScale`. Needs the activation-lab kernel; elsewhere it returns the data unchanged
  * (which displays as its own static chart).
  */
 export function gradientHistograms(data: unknown, options: Record<string, unknown> = {}): unknown {

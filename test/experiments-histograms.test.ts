@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useBackend } from "../src/backend";
 import { gradientFlow, train } from "../src/experiments";
-import { histogramSource } from "../kernel-ext/widgets/histogram-source";
+import { histogramSource } from "../src/histograms/source";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
 

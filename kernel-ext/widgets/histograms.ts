@@ -1,14 +1,16 @@
 /**
- * Kernel side of GradientHistograms (DESIGN §6): per-layer gradient histograms of several
- * activations from a GradientFlow or TrainingRun. The front end picks `selected`
- * activations, `layer`, `step` and `log_scale`; the kernel answers with that selection's
- * histograms (`bins`, float64 buffers) and the stats table (`stats`).
+ * Kernel side of GradientHistograms (DESIGN §6, §13): per-layer gradient histograms of several
+ * activations from a GradientFlow, a TrainingRun or any object of their shape. The kernel
+ * sends every layer of every activation at the shown step once (`cube`, binary buffers); the
+ * page picks `mode`, `overlay`, `shared_x`, `layer`, `selected` and `log_scale` and redraws
+ * from that cube without a round trip. Only a new `step` makes the kernel send a new cube.
  */
 import { escapeHtml, formatNumber, htmlTable, renderSvg, textTable } from "../../src/charts/render";
-import { PALETTE, VEGA_LITE_V5_SCHEMA, type VegaLiteSpec } from "../../src/charts/palette";
+import { HISTOGRAM_DEFAULTS, HISTOGRAM_MODES, STATS_HEADERS, statsRows, type HistogramCube, type HistogramMode } from "../../src/histograms/cube";
+import { histogramCube, histogramSource, type HistogramSource } from "../../src/histograms/source";
+import { overviewScale, viewData, viewSpec, withData, type OverviewScale } from "../../src/histograms/specs";
 import type { MimeBundle } from "../../src/live";
 import { Widget } from "../widget";
-import { histogramSource, type HistogramSource } from "./histogram-source";
 import { WIDGETS_MODULE, WIDGETS_MODULE_VERSION } from "./module";
 
 export interface GradientHistogramsOptions {
@@ -18,26 +20,14 @@ export interface GradientHistogramsOptions {
   layer?: number;
   /** Training step shown at first (default: the last recorded). */
   step?: number;
+  /** "layer" (one layer's histograms, default) or "overview" (all layers as a heat map). */
+  mode?: HistogramMode;
+  /** Layer mode: all activations in one chart on one x axis (default false). */
+  overlay?: boolean;
+  /** Layer mode: one row per activation, all on one x axis (default false: each its own). */
+  sharedX?: boolean;
+  /** Counts (layer mode) or colour (overview) on a log scale (default false). */
   logScale?: boolean;
-}
-
-export interface HistogramBins {
-  activation: string;
-  edges: Float64Array;
-  counts: Float64Array;
-}
-
-export interface HistogramStatsRow {
-  activation: string;
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  /** Percentage (0–100) of values exactly zero. */
-  zeros_pct: number;
-  nan: number;
-  inf: number;
 }
 
 export interface HistogramsState {
@@ -49,14 +39,18 @@ export interface HistogramsState {
   layer: number;
   steps: number[];
   step: number;
+  mode: HistogramMode;
+  overlay: boolean;
+  shared_x: boolean;
   log_scale: boolean;
-  bins: HistogramBins[];
-  stats: HistogramStatsRow[];
+  cube: HistogramCube;
+  /** The overview's value axis and colour range over every step, so they hold still while steps play. */
+  overview_scale: OverviewScale;
   error: string;
 }
 
-const OPTION_NAMES = ["activations", "layer", "step", "logScale"];
-const SELECTION_TRAITS = ["selected", "layer", "step"] as const;
+const OPTION_NAMES = ["activations", "layer", "step", "mode", "overlay", "sharedX", "logScale"];
+const CHECKED_TRAITS = ["selected", "layer", "step", "mode"] as const;
 
 export class GradientHistograms extends Widget<HistogramsState> {
   private readonly source: HistogramSource;
@@ -65,11 +59,16 @@ export class GradientHistograms extends Widget<HistogramsState> {
     for (const key of Object.keys(options)) {
       if (!OPTION_NAMES.includes(key)) throw new RangeError(`unknown gradientHistograms option "${key}"; valid options: ${OPTION_NAMES.join(", ")}`);
     }
+    for (const key of ["overlay", "sharedX", "logScale"] as const) {
+      const value = options[key];
+      if (value !== undefined && typeof value !== "boolean") throw new TypeError(`gradientHistograms option ${key} must be true or false, got ${JSON.stringify(value)}`);
+    }
     const source = histogramSource(data);
     const selected = options.activations ?? source.activations;
     const layer = options.layer ?? 1;
     const step = options.step ?? (source.steps.length > 0 ? source.steps[source.steps.length - 1] : 0);
-    const problem = selectionProblem(source, selected, layer, step);
+    const mode = options.mode ?? HISTOGRAM_DEFAULTS.mode;
+    const problem = selectionProblem(source, selected, layer, step, mode);
     if (problem) throw new RangeError(problem);
     const title = typeof (data as { options?: unknown }).options === "object" ? describe(data) : "";
     super({
@@ -87,39 +86,47 @@ export class GradientHistograms extends Widget<HistogramsState> {
       layer,
       steps: source.steps,
       step,
-      log_scale: options.logScale ?? false,
-      ...selectionData(source, selected, layer, step),
+      mode,
+      overlay: options.overlay ?? HISTOGRAM_DEFAULTS.overlay,
+      shared_x: options.sharedX ?? HISTOGRAM_DEFAULTS.shared_x,
+      log_scale: options.logScale ?? HISTOGRAM_DEFAULTS.log_scale,
+      cube: histogramCube(source, step),
+      overview_scale: overviewScale(source.kind === "run" ? source.steps.map((s) => histogramCube(source, s)) : [histogramCube(source, step)]),
       error: "",
     });
     this.source = source;
     this.on("change", ({ changed }) => {
-      if (SELECTION_TRAITS.some((k) => k in changed)) return this.refresh();
+      if (CHECKED_TRAITS.some((k) => k in changed)) return this.refresh("step" in changed);
     });
   }
 
-  private async refresh(): Promise<void> {
-    const selected = this.get("selected");
-    const layer = this.get("layer");
+  /** Checks the page's choice; only a new step needs new data (the page has every layer). */
+  private async refresh(stepChanged: boolean): Promise<void> {
     const step = this.get("step");
-    const problem = selectionProblem(this.source, selected, layer, step);
+    const problem = selectionProblem(this.source, this.get("selected"), this.get("layer"), step, this.get("mode"));
     if (problem) {
       await this.set({ error: problem });
       return;
     }
-    await this.set({ ...selectionData(this.source, selected, layer, step), error: "" });
+    const newCube = stepChanged && this.get("cube").step !== step && this.source.kind === "run";
+    await this.set(newCube ? { cube: histogramCube(this.source, step), error: "" } : { error: "" });
   }
 
-  /** A faceted histogram of the current selection plus the stats table, for exports. */
+  /** The chart of the current view (same spec as the page) plus the stats table, for exports. */
   override async fallbackBundle(): Promise<MimeBundle> {
-    const bins = this.get("bins");
-    const stats = this.get("stats");
-    const caption = `Gradient histograms, layer ${this.get("layer")} of ${this.get("layer_count")}${this.get("kind") === "run" ? `, step ${this.get("step")}` : ""}`;
-    const headers = ["activation", "count", "min", "max", "mean", "std", "% zeros", "NaN", "±Inf"];
-    const rows = stats.map((s) => [s.activation, s.count, s.min, s.max, s.mean, s.std, `${formatNumber(s.zeros_pct)}%`, s.nan, s.inf]);
-    const spec = histogramChartSpec(bins, this.get("activations"), this.get("log_scale"), caption);
+    const cube = this.get("cube");
+    const view = this.getState();
+    const stepText = this.get("kind") === "run" ? `, step ${this.get("step")}` : "";
+    const caption =
+      view.mode === "overview"
+        ? `Gradient histograms of all ${this.get("layer_count")} layers${stepText}`
+        : `Gradient histograms, layer ${view.layer} of ${this.get("layer_count")}${stepText}`;
+    const rows = statsRows(cube, view.selected, view.layer).map((s) => [s.activation, s.count, s.min, s.max, s.mean, s.std, `${formatNumber(s.zeros_pct)}%`, s.nan, s.inf]);
+    const tableCaption = `Gradient statistics, layer ${view.layer}${stepText}`;
+    const spec = withData(viewSpec(view, cube, 620, caption, this.get("overview_scale")), viewData(view, cube));
     const bundle: MimeBundle = {
       "application/vnd.vegalite.v5+json": spec,
-      "text/plain": `${caption}\n${textTable(headers, rows)}`,
+      "text/plain": `${caption}\n${textTable(STATS_HEADERS, rows)}`,
     };
     let chartHtml = "";
     try {
@@ -131,7 +138,7 @@ export class GradientHistograms extends Widget<HistogramsState> {
     } catch (e) {
       bundle["text/plain"] += `\n(SVG rendering failed: ${(e as Error).message})`;
     }
-    bundle["text/html"] = `<div>${chartHtml}${htmlTable(headers, rows, caption)}</div>`;
+    bundle["text/html"] = `<div>${chartHtml}${htmlTable(STATS_HEADERS, rows, tableCaption)}</div>`;
     return bundle;
   }
 }
@@ -143,7 +150,8 @@ function describe(data: unknown): string {
 }
 
 /** Why a selection cannot be shown, naming the valid choices; undefined when it can. */
-export function selectionProblem(source: HistogramSource, selected: unknown, layer: unknown, step: unknown): string | undefined {
+export function selectionProblem(source: HistogramSource, selected: unknown, layer: unknown, step: unknown, mode: unknown = "layer"): string | undefined {
+  if (!HISTOGRAM_MODES.includes(mode as HistogramMode)) return `mode must be one of ${HISTOGRAM_MODES.map((m) => `"${m}"`).join(", ")}, got ${JSON.stringify(mode)}`;
   if (!Array.isArray(selected)) return `selected must be a list of activations from: ${source.activations.join(", ")}`;
   const unknown = selected.filter((a) => !source.activations.includes(a));
   if (unknown.length > 0) return `no gradients recorded for ${unknown.map((a) => `"${a}"`).join(", ")}; valid choices: ${source.activations.join(", ")}`;
@@ -155,56 +163,6 @@ export function selectionProblem(source: HistogramSource, selected: unknown, lay
     return `step ${String(step)} was not recorded; recorded steps: ${shown.join(", ")}`;
   }
   return undefined;
-}
-
-function selectionData(source: HistogramSource, selected: string[], layer: number, step: number): Pick<HistogramsState, "bins" | "stats"> {
-  const bins: HistogramBins[] = [];
-  const stats: HistogramStatsRow[] = [];
-  // Keep the data's order whatever order the front end listed them in.
-  for (const activation of source.activations.filter((a) => selected.includes(a))) {
-    const grad = source.lookup(activation, step, layer);
-    if (!grad) continue;
-    const counts = Float64Array.from(grad.histogram.counts);
-    bins.push({ activation, edges: Float64Array.from(grad.histogram.edges), counts });
-    const finite = counts.reduce((a, b) => a + b, 0);
-    stats.push({
-      activation,
-      count: finite + grad.nan + grad.inf,
-      min: grad.min,
-      max: grad.max,
-      mean: grad.mean,
-      std: grad.std,
-      zeros_pct: 100 * grad.zeroFraction,
-      nan: grad.nan,
-      inf: grad.inf,
-    });
-  }
-  return { bins, stats };
-}
-
-/** Faceted bars (one row per activation, own x scale: gradient scales differ by decades). */
-export function histogramChartSpec(bins: HistogramBins[], allActivations: string[], logScale: boolean, title?: string): VegaLiteSpec {
-  const values = bins.flatMap((b) => Array.from(b.counts, (count, i) => ({ activation: b.activation, x0: b.edges[i], x1: b.edges[i + 1], count })));
-  return {
-    $schema: VEGA_LITE_V5_SCHEMA,
-    ...(title ? { title } : {}),
-    data: { values },
-    facet: { row: { field: "activation", type: "nominal", title: null, sort: allActivations } },
-    spec: {
-      width: 480,
-      height: 90,
-      // Rects from 0 to the count over [x0, x1] (a bar mark given x2 would turn horizontal).
-      mark: { type: "rect" },
-      encoding: {
-        x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".3~g" } },
-        x2: { field: "x1" },
-        y2: { datum: 0 },
-        y: { field: "count", type: "quantitative", title: logScale ? "count (symlog)" : "count", scale: logScale ? { type: "symlog" } : {} },
-        color: { field: "activation", type: "nominal", legend: null, scale: { domain: allActivations, range: PALETTE.slice(0, Math.max(1, allActivations.length)) } },
-      },
-    },
-    resolve: { scale: { x: "independent", y: "independent" } },
-  };
 }
 
 /** `al.gradientHistograms(flowOrRun, options?)` inside the kernel: the live widget. */

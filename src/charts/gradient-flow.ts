@@ -3,7 +3,7 @@
  * one line per activation (with several seeds: the mean over seeds and its 95 % band). Used by GradientFlow's static display and by widgets alike,
  * so it takes plain data (no tfjs, no Node APIs).
  */
-import { PALETTE, VEGA_LITE_V5_SCHEMA, type VegaLiteSpec } from "./palette";
+import { paletteFor, VEGA_LITE_V5_SCHEMA, type VegaLiteSpec } from "./palette";
 import { summarize } from "../evidence/summary";
 
 export interface FlowChartRun {
@@ -54,10 +54,7 @@ export function flowRows(runs: FlowChartRun[]): FlowRow[] {
   return rows;
 }
 
-/** Colours cycle through the palette when there are more series than colours. */
-export function paletteFor(n: number): string[] {
-  return Array.from({ length: Math.max(1, n) }, (_, i) => PALETTE[i % PALETTE.length]);
-}
+export { paletteFor } from "./palette";
 
 export function gradientFlowSpec(runs: FlowChartRun[], options: FlowChartOptions = {}): VegaLiteSpec {
   const { title, width = 520, height = 300 } = options;

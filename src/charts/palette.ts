@@ -11,6 +11,11 @@ export function seriesColour(index: number): string {
   return PALETTE[index % PALETTE.length];
 }
 
+/** Colours cycle through the palette when there are more series than colours. */
+export function paletteFor(n: number): string[] {
+  return Array.from({ length: Math.max(1, n) }, (_, i) => seriesColour(i));
+}
+
 export const VEGA_LITE_V5_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /** A vega-lite spec as plain JSON. */

@@ -280,6 +280,57 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       await screenshotOutput(page, HISTOGRAMS, "histograms-layer3-log-light");
     });
 
+    await t.test("the histogram overview: layers × values per activation; clicking a layer opens it in layer mode", async () => {
+      const view = page.locator(HISTOGRAMS).getByLabel("view");
+      const layerSlider = page.locator(`${HISTOGRAMS} input[type=range]`).first();
+      let revision = await chartRevision(page, HISTOGRAMS);
+      await view.selectOption("overview");
+      await waitForRevisionAbove(page, HISTOGRAMS, revision);
+      assert.equal(await page.locator(`${HISTOGRAMS} .al-chart:not([hidden])`).getAttribute("data-view"), "overview");
+      // relu was unchecked above: sigmoid and selu, 6 layers each, 11 non-empty bins per layer.
+      const cells = await chartData<BinRow & { layer: number }>(page, HISTOGRAMS, "cells");
+      assert.equal(cells.length, 2 * 6 * 11);
+      const norms = await chartData<{ activation: string; layer: number; norm: number }>(page, HISTOGRAMS, "norms");
+      assert.deepEqual(norms.filter((n) => n.activation === "selu").map((n) => n.norm), [0, 1, 2, 3, 4, 5].map((l) => 3 * 2 ** -l * 8));
+      await screenshotOutput(page, HISTOGRAMS, "histograms-overview-light");
+      // Page coordinates of the centre of sigmoid's layer-4 cell, from the live scenegraph.
+      await page.locator(`${HISTOGRAMS} .al-chart:not([hidden]) canvas`).scrollIntoViewIfNeeded();
+      const target = await page.evaluate((sel) => {
+        const el = document.querySelector(`${sel} .al-chart`);
+        const box = el.querySelector("canvas").getBoundingClientRect();
+        const [ox, oy] = el.vegaView.origin();
+        const found: { x: number; y: number }[] = [];
+        const walk = (mark: any, dx: number, dy: number) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+          for (const item of mark.items ?? []) {
+            if (mark.marktype === "group") for (const child of item.items ?? []) walk(child, dx + (item.x ?? 0), dy + (item.y ?? 0));
+            else if (mark.marktype === "rect" && item.datum?.layer === 4 && item.datum?.activation === "sigmoid") {
+              found.push({ x: box.left + ox + dx + item.x + item.width / 2, y: box.top + oy + dy + item.y + item.height / 2 });
+            }
+          }
+        };
+        walk(el.vegaView.scenegraph().root, 0, 0);
+        const hit = found[0] ? document.elementFromPoint(found[0].x, found[0].y) : null;
+        return found[0] ? { ...found[0], hit: hit === el.querySelector("canvas") ? "canvas" : String(hit?.outerHTML).slice(0, 120) } : null;
+      }, HISTOGRAMS);
+      assert.ok(target, "sigmoid's layer 4 has a cell");
+      assert.equal(target.hit, "canvas", "the cell's centre is on the chart's canvas");
+      revision = await chartRevision(page, HISTOGRAMS);
+      await page.mouse.click(target.x, target.y);
+      await waitForRevisionAbove(page, HISTOGRAMS, revision);
+      await eventually("layer mode on layer 4", async () => (await view.inputValue()) === "layer" && (await layerSlider.inputValue()) === "4");
+      assert.equal(await page.locator(`${HISTOGRAMS} .al-chart:not([hidden])`).getAttribute("data-view"), "layer");
+      // Layer 4 of sigmoid spans ±3·2^-3.
+      const bars = await chartData<BinRow>(page, HISTOGRAMS, "bins");
+      assert.equal(Math.max(...bars.filter((r) => r.activation === "sigmoid").map((r) => r.x1)), 0.375);
+      revision = await chartRevision(page, HISTOGRAMS);
+      await page.locator(HISTOGRAMS).getByLabel("overlay").check();
+      await waitForRevisionAbove(page, HISTOGRAMS, revision);
+      assert.equal(await page.locator(`${HISTOGRAMS} .al-chart:not([hidden])`).getAttribute("data-view"), "overlay");
+      assert.deepEqual([...new Set((await chartData<BinRow>(page, HISTOGRAMS, "bins")).map((r) => r.activation))], ["sigmoid", "selu"]);
+      await screenshotOutput(page, HISTOGRAMS, "histograms-overlay-light");
+      await page.locator(HISTOGRAMS).getByLabel("overlay").uncheck();
+    });
+
     await t.test("the dark theme re-themes both charts", async () => {
       const explorerRev = await chartRevision(page, EXPLORER);
       const histRev = await chartRevision(page, HISTOGRAMS);

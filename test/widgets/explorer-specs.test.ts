@@ -13,26 +13,15 @@ import { explorerSpec } from "../../widgets/src/explorer-chart";
 import { explore } from "../../kernel-ext/widgets/explorer";
 import { PALETTE } from "../../src/charts/palette";
 import { recordingFrontEnd } from "../support/recording-channel";
+import { matchSnapshot } from "../support/snapshot";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
 process.env.ACTIVATION_LAB_BACKEND ??= "cpu";
 
 const FIXTURES = path.resolve(__dirname, "..", "..", "..", "test", "widgets", "fixtures");
-const UPDATE = process.env.ACTIVATION_LAB_UPDATE_SNAPSHOTS === "1";
 const ACTIVATIONS = ["relu", "leaky_relu", "elu", "swish"];
 
-/** Compares `value` with the fixture `name` (JSON); writes it instead only when asked to. */
-function matchSnapshot(name: string, value: unknown): void {
-  const file = path.join(FIXTURES, `${name}.json`);
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  if (UPDATE) {
-    fs.mkdirSync(FIXTURES, { recursive: true });
-    fs.writeFileSync(file, text);
-    return;
-  }
-  assert.ok(fs.existsSync(file), `no snapshot ${path.relative(process.cwd(), file)}; write it with ACTIVATION_LAB_UPDATE_SNAPSHOTS=1 and review it`);
-  assert.deepEqual(JSON.parse(text), JSON.parse(fs.readFileSync(file, "utf8")), `${name} changed; if on purpose, rewrite with ACTIVATION_LAB_UPDATE_SNAPSHOTS=1`);
-}
+const matchFixture = (name: string, value: unknown) => matchSnapshot(FIXTURES, name, value);
 
 /** The explorer's static fallback spec for four activations on 5 points of [-2, 2]. */
 async function fallbackSpec(): Promise<Record<string, unknown>> {
@@ -47,11 +36,11 @@ async function fallbackSpec(): Promise<Record<string, unknown>> {
 }
 
 test("the explorer's live Vega spec matches its snapshot", () => {
-  matchSnapshot("explorer-live-spec", explorerSpec(ACTIVATIONS, true, 600));
+  matchFixture("explorer-live-spec", explorerSpec(ACTIVATIONS, true, 600));
 });
 
 test("the explorer's static vega-lite fallback spec matches its snapshot", async () => {
-  matchSnapshot("explorer-fallback-spec", await fallbackSpec());
+  matchFixture("explorer-fallback-spec", await fallbackSpec());
 });
 
 test("series k has the same colour live and in the static fallback: the palette's k-th", async () => {

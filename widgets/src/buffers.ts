@@ -34,3 +34,17 @@ export function toFloat64(value: unknown, what: string): Float64Array {
   if (value instanceof Float32Array || Array.isArray(value)) return Float64Array.from(value as ArrayLike<number>, (v) => (v === null ? NaN : Number(v)));
   throw new Error(`${what}: expected float64 data, got ${value === null ? "null" : typeof value}`);
 }
+
+/** As `toFloat64`, for int32 traits (offsets into the histogram cube's flat arrays). */
+export function toInt32(value: unknown, what: string): Int32Array {
+  if (value instanceof Int32Array) return value;
+  if (value instanceof DataView || ArrayBuffer.isView(value)) {
+    const view = value as ArrayBufferView;
+    if (view.byteLength % 4 !== 0) throw new Error(`${what}: ${view.byteLength} bytes is not a whole number of int32 values`);
+    if (view.byteOffset % 4 === 0) return new Int32Array(view.buffer, view.byteOffset, view.byteLength / 4);
+    return new Int32Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+  }
+  if (value instanceof ArrayBuffer) return new Int32Array(value);
+  if (Array.isArray(value)) return Int32Array.from(value, Number);
+  throw new Error(`${what}: expected int32 data, got ${value === null ? "null" : typeof value}`);
+}

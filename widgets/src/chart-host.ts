@@ -28,7 +28,15 @@ export class ChartHost {
   /** Incremented after every completed render, exposed as `data-revision` for tests. */
   revision = 0;
 
-  constructor(readonly el: ChartElement, private readonly onRendered: (revision: number) => void) {
+  /**
+   * `counter` may be shared by several hosts of one widget (one per cached chart), so the
+   * revision a test reads keeps rising whichever of them is shown.
+   */
+  constructor(
+    readonly el: ChartElement,
+    private readonly onRendered: (revision: number) => void,
+    private readonly counter: { revision: number } = { revision: 0 },
+  ) {
     this.stopWatchingTheme = watchTheme(() => {
       if (this.lastSpec) void this.embed(this.lastSpec, this.replayData, this.lastMode);
     });
@@ -112,8 +120,20 @@ export class ChartHost {
     });
   }
 
+  /**
+   * Marks a chart shown again unchanged (a cached view un-hidden): nothing to run, the
+   * canvas already holds it; the revision moves once the frame that shows it is painted.
+   */
+  shown(): Promise<void> {
+    return this.enqueue(async () => {
+      await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      this.rendered();
+    });
+  }
+
   private rendered(): void {
-    this.revision += 1;
+    this.counter.revision += 1;
+    this.revision = this.counter.revision;
     this.el.dataset.revision = String(this.revision);
     this.onRendered(this.revision);
   }

@@ -1,36 +1,32 @@
 /**
- * GradientHistograms (DESIGN §6): the view picks `selected` activations, `layer`, `step`
- * (training runs) and `log_scale`; the kernel answers with `bins` (float64 buffers) and
- * `stats`. The view draws them and the stats table tfjs-vis shows beside a histogram.
+ * GradientHistograms (DESIGN §6, §13). The kernel sends every layer of every activation at the
+ * shown step once (`cube`, binary buffers); this view picks what to draw from it without a
+ * round trip: `mode` ("layer": one layer's histograms; "overview": layers × gradient value
+ * heat maps with the per-layer norm), `overlay` (activations in one chart), `shared_x`
+ * (stacked rows on one x axis), `layer`, `selected` and `log_scale`. Only `step` goes to the
+ * kernel for new data. Each kind of chart is embedded once and kept: switching back is a
+ * data update in place, not a re-embed. The specs, rows, stats and CSV come from the core's
+ * browser-safe histogram modules, the same the kernel's static fallback uses.
  */
 import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widgets/base";
-import { toFloat64 } from "./buffers";
+import type { View } from "vega";
+import type { TopLevelSpec } from "vega-lite";
+import { paletteFor } from "../../src/charts/palette";
+import {
+  cubeRows,
+  histogramCSV,
+  HISTOGRAM_DEFAULTS,
+  HISTOGRAM_MODES,
+  STATS_HEADERS,
+  statsRows,
+  type HistogramCube,
+  type HistogramMode,
+} from "../../src/histograms/cube";
+import { overviewScale, viewData, viewKind, viewSpec, type HistogramView, type OverviewScale } from "../../src/histograms/specs";
+import { clickedLayer, decodeCube, EMPTY_CUBE, encodeCube, type SceneItem } from "./histograms-data";
 import { ChartHost, type ChartElement } from "./chart-host";
-import { checkboxControl, element, isolateKeys, rangeControl, type RangeControl } from "./controls";
-import { BINS_DATA, binRows, histogramSpec, type BinsData } from "./histograms-chart";
-import { seriesColour } from "./palette";
+import { checkboxControl, element, isolateKeys, rangeControl, selectControl, type RangeControl } from "./controls";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
-
-interface StatsRow {
-  activation: string;
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  std: number;
-  zeros_pct: number;
-  nan: number;
-  inf: number;
-}
-
-function decodeBins(value: unknown): BinsData[] {
-  if (!Array.isArray(value)) return [];
-  return value.map((b: { activation: string; edges: unknown; counts: unknown }, k) => ({
-    activation: b.activation,
-    edges: toFloat64(b.edges, `bins[${k}].edges`),
-    counts: toFloat64(b.counts, `bins[${k}].counts`),
-  }));
-}
 
 export class GradientHistogramsModel extends DOMWidgetModel {
   override defaults() {
@@ -47,23 +43,18 @@ export class GradientHistogramsModel extends DOMWidgetModel {
       activations: [] as string[],
       selected: [] as string[],
       layer_count: 1,
-      layer: 1,
       steps: [] as number[],
       step: 0,
-      log_scale: false,
-      bins: [] as BinsData[],
-      stats: [] as StatsRow[],
+      ...HISTOGRAM_DEFAULTS,
+      cube: EMPTY_CUBE,
+      overview_scale: null,
       error: "",
     };
   }
 
   static override serializers: ISerializers = {
     ...DOMWidgetModel.serializers,
-    // Fresh copies when the notebook saves widget state (see the explorer model).
-    bins: {
-      deserialize: decodeBins,
-      serialize: (bins: BinsData[]) => bins.map((b) => ({ activation: b.activation, edges: new Float64Array(b.edges), counts: new Float64Array(b.counts) })),
-    },
+    cube: { deserialize: decodeCube, serialize: encodeCube },
   };
 }
 
@@ -75,16 +66,35 @@ function formatStat(v: number): string {
   return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(3);
 }
 
+/** Time per training step while playing: long enough to read a frame. */
+const PLAY_INTERVAL_MS = 600;
+
+/** One cached chart: a host, the spec it was embedded with and the data it holds. */
+interface Pane {
+  host: ChartHost;
+  el: ChartElement;
+  specKey: string;
+  dataKey: unknown[];
+}
+
+/** Test and benchmark code reads the shown view through `.al-chart`'s `vegaView` (the shown pane comes first). */
 export class GradientHistogramsView extends DOMWidgetView {
-  private chart!: ChartHost;
+  private charts!: HTMLElement;
+  private readonly panes = new Map<string, Pane>();
+  private readonly revisions = { revision: 0 };
+  private readonly wired = new WeakSet<View>();
   private checks!: HTMLFieldSetElement;
+  private modeSelect!: HTMLSelectElement;
   private layerSlider!: RangeControl;
   private stepSlider!: RangeControl;
+  private playButton!: HTMLButtonElement;
+  private playTimer: ReturnType<typeof setInterval> | undefined;
+  private overlayInput!: HTMLInputElement;
+  private sharedXInput!: HTMLInputElement;
   private logInput!: HTMLInputElement;
   private errorBox!: HTMLElement;
   private table!: HTMLTableElement;
   private heading!: HTMLElement;
-  private embeddedKey = "";
 
   override render(): void {
     this.el.classList.add("al-widget", "al-histograms");
@@ -92,6 +102,7 @@ export class GradientHistogramsView extends DOMWidgetView {
     this.heading = element("div", "al-status");
     this.checks = element("fieldset", "al-checks");
     const toolbar = element("div", "al-toolbar");
+    this.modeSelect = selectControl("view", HISTOGRAM_MODES, this.model.get("mode"), (v) => this.save("mode", v as HistogramMode)).select;
     this.layerSlider = rangeControl({
       label: "layer",
       ariaLabel: "layer",
@@ -112,24 +123,40 @@ export class GradientHistogramsView extends DOMWidgetView {
       // The slider moves over recorded steps by index; the kernel is sent the step number.
       onInput: (i) => this.save("step", (this.model.get("steps") as number[])[i]),
     });
+    this.playButton = element("button", "al-play", "▶ play");
+    this.playButton.type = "button";
+    this.playButton.setAttribute("aria-label", "play the training steps");
+    this.playButton.addEventListener("click", () => this.togglePlay());
+    this.overlayInput = checkboxControl("overlay", this.model.get("overlay"), (v) => this.save("overlay", v)).input;
+    this.sharedXInput = checkboxControl("shared x", this.model.get("shared_x"), (v) => this.save("shared_x", v)).input;
     this.logInput = checkboxControl("log scale", this.model.get("log_scale"), (v) => this.save("log_scale", v)).input;
-    toolbar.append(this.checks, this.layerSlider.root, this.stepSlider.root, this.logInput.parentElement!);
+    const download = element("button", "al-download", "download CSV");
+    download.type = "button";
+    download.addEventListener("click", () => this.downloadCSV());
+    toolbar.append(
+      this.checks,
+      this.modeSelect.parentElement!,
+      this.layerSlider.root,
+      this.stepSlider.root,
+      this.playButton,
+      this.overlayInput.parentElement!,
+      this.sharedXInput.parentElement!,
+      this.logInput.parentElement!,
+      download,
+    );
     this.errorBox = element("div", "al-error");
     this.errorBox.setAttribute("role", "alert");
-    const chartEl = element("div", "al-chart") as ChartElement;
+    this.charts = element("div", "al-charts");
     this.table = element("table", "al-stats");
-    this.el.append(this.heading, toolbar, this.errorBox, chartEl, this.table);
-    this.chart = new ChartHost(chartEl, (revision) => {
-      this.el.dispatchEvent(new CustomEvent("al-rendered", { bubbles: true, detail: { revision } }));
-    });
+    this.el.append(this.heading, toolbar, this.errorBox, this.charts, this.table);
 
     this.listenTo(this.model, "change:activations change:selected", () => this.renderChecks());
-    this.listenTo(this.model, "change:layer change:layer_count change:step change:steps change:title change:kind", () => this.syncSliders());
+    this.listenTo(this.model, "change:layer change:layer_count change:step change:steps change:title change:kind change:mode change:overlay change:shared_x", () => this.syncControls());
     this.listenTo(this.model, "change:error", () => this.renderError());
-    this.listenTo(this.model, "change:stats", () => this.renderTable());
-    this.listenTo(this.model, "change:bins change:log_scale", () => void this.draw());
+    this.listenTo(this.model, "change:cube change:selected change:layer", () => this.renderTable());
+    this.listenTo(this.model, "change:cube change:selected change:layer change:mode change:overlay change:shared_x change:log_scale change:overview_scale", () => void this.draw());
     this.renderChecks();
-    this.syncSliders();
+    this.syncControls();
     this.renderError();
     this.renderTable();
     void this.draw();
@@ -140,9 +167,22 @@ export class GradientHistogramsView extends DOMWidgetView {
     this.model.save_changes();
   }
 
+  private viewState(): HistogramView {
+    return {
+      activations: this.model.get("activations"),
+      selected: this.model.get("selected"),
+      layer: this.model.get("layer"),
+      mode: this.model.get("mode"),
+      overlay: !!this.model.get("overlay"),
+      shared_x: !!this.model.get("shared_x"),
+      log_scale: !!this.model.get("log_scale"),
+    };
+  }
+
   private renderChecks(): void {
     const all = this.model.get("activations") as string[];
     const selected = this.model.get("selected") as string[];
+    const colours = paletteFor(all.length);
     const legend = element("legend", "al-label", "activations");
     this.checks.replaceChildren(legend);
     all.forEach((name, k) => {
@@ -152,26 +192,35 @@ export class GradientHistogramsView extends DOMWidgetView {
         const next = all.filter((a) => (a === name ? on : current.includes(a)));
         this.save("selected", next);
       });
-      box.input.style.accentColor = seriesColour(k);
+      box.input.style.accentColor = colours[k];
       this.checks.append(box.root);
     });
   }
 
-  private syncSliders(): void {
+  private syncControls(): void {
     const count = Math.max(1, this.model.get("layer_count"));
     this.layerSlider.input.max = String(count);
     this.layerSlider.setValue(this.model.get("layer"));
     const steps = this.model.get("steps") as number[];
     this.stepSlider.root.hidden = steps.length === 0;
+    this.playButton.hidden = steps.length < 2;
     this.stepSlider.input.max = String(Math.max(0, steps.length - 1));
     const index = steps.indexOf(this.model.get("step"));
     if (index >= 0) this.stepSlider.setValue(index);
     // The slider's own readout shows the index; show the step number instead.
     const out = this.stepSlider.root.querySelector("output");
     if (out) out.textContent = steps.length ? String(this.model.get("step")) : "";
+    const overview = this.model.get("mode") === "overview";
+    this.modeSelect.value = this.model.get("mode");
+    // Overlay and shared x arrange one layer's histograms; the overview has its own layout.
+    this.overlayInput.checked = !!this.model.get("overlay");
+    this.sharedXInput.checked = !!this.model.get("shared_x");
+    this.overlayInput.disabled = overview;
+    this.sharedXInput.disabled = overview || !!this.model.get("overlay");
     const kind = this.model.get("kind") === "run" ? "training run" : "gradient flow";
     const title = this.model.get("title") as string;
-    this.heading.textContent = `Gradient histograms (${kind}${title ? `: ${title}` : ""}) · layer ${this.model.get("layer")} of ${count}${steps.length ? ` · step ${this.model.get("step")}` : ""}`;
+    const where = overview ? `all ${count} layers` : `layer ${this.model.get("layer")} of ${count}`;
+    this.heading.textContent = `Gradient histograms (${kind}${title ? `: ${title}` : ""}) · ${where}${steps.length ? ` · step ${this.model.get("step")}` : ""}`;
   }
 
   private renderError(): void {
@@ -181,11 +230,11 @@ export class GradientHistogramsView extends DOMWidgetView {
   }
 
   private renderTable(): void {
-    const rows = this.model.get("stats") as StatsRow[];
-    const headers = ["activation", "count", "min", "max", "mean", "std", "% zeros", "NaN", "±Inf"];
+    const layer = this.model.get("layer") as number;
+    const rows = statsRows(this.model.get("cube"), this.model.get("selected"), layer);
     const head = element("thead");
     const headRow = element("tr");
-    for (const h of headers) {
+    for (const h of STATS_HEADERS) {
       const th = element("th", undefined, h);
       th.scope = "col";
       headRow.append(th);
@@ -212,26 +261,106 @@ export class GradientHistogramsView extends DOMWidgetView {
       });
       body.append(tr);
     }
-    const caption = element("caption", "al-status", "gradient statistics of the shown layer");
+    const caption = element("caption", "al-status", `gradient statistics of layer ${layer}`);
     this.table.replaceChildren(caption, head, body);
   }
 
+  /** The pane for a kind of chart, created on first use, shown first and alone. */
+  private showPane(kind: string): Pane {
+    let pane = this.panes.get(kind);
+    if (!pane) {
+      const el = element("div", "al-chart") as ChartElement;
+      el.dataset.view = kind;
+      const host = new ChartHost(el, (revision) => {
+        this.el.dispatchEvent(new CustomEvent("al-rendered", { bubbles: true, detail: { revision } }));
+      }, this.revisions);
+      pane = { host, el, specKey: "", dataKey: [] };
+      this.panes.set(kind, pane);
+    }
+    for (const other of this.panes.values()) other.el.hidden = other !== pane;
+    if (this.charts.firstChild !== pane.el) this.charts.prepend(pane.el);
+    return pane;
+  }
+
   private async draw(): Promise<void> {
-    const all = this.model.get("activations") as string[];
-    const logScale = !!this.model.get("log_scale");
-    const rows = binRows(this.model.get("bins") as BinsData[]);
-    const fill = (view: import("vega").View) => void view.data(BINS_DATA, rows);
-    const key = JSON.stringify([all, logScale]);
-    if (key !== this.embeddedKey) {
-      this.embeddedKey = key;
-      await this.chart.embed((width) => histogramSpec(all, logScale, width), fill);
+    const v = this.viewState();
+    const cube = this.model.get("cube") as HistogramCube;
+    const kind = viewKind(v);
+    const pane = this.showPane(kind);
+    const data = viewData(v, cube);
+    const fill = (view: View) => {
+      for (const [name, rows] of Object.entries(data)) view.data(name, rows);
+      this.wireClicks(view);
+    };
+    // What the spec depends on beyond its kind: a re-embed only when one of these changes.
+    // The kernel's scale covers every step of a run, so stepping re-fills in place.
+    const scale = kind === "overview" ? ((this.model.get("overview_scale") as OverviewScale | null) ?? overviewScale(cube)) : undefined;
+    const specKey = JSON.stringify([v.activations, v.log_scale, kind === "overview" ? [v.selected, scale, cube.layers.length] : []]);
+    const dataKey = [cube, v.selected.join("\u0000"), kind === "overview" ? 0 : v.layer];
+    if (pane.specKey !== specKey) {
+      pane.specKey = specKey;
+      pane.dataKey = dataKey;
+      await pane.host.embed((width) => viewSpec(v, cube, width, undefined, scale) as unknown as TopLevelSpec, fill);
+    } else if (pane.dataKey.some((k, i) => k !== dataKey[i])) {
+      pane.dataKey = dataKey;
+      await pane.host.update(fill);
     } else {
-      await this.chart.update(fill);
+      // Same chart, same data, shown again: re-running a 25,000-cell overview would redraw
+      // every cell for nothing.
+      await pane.host.shown();
     }
   }
 
+  /** Clicking an overview cell or norm point opens that layer in layer mode. */
+  private wireClicks(view: View): void {
+    if (this.wired.has(view)) return;
+    this.wired.add(view);
+    view.addEventListener("click", (event, item) => {
+      const layer = clickedLayer(view, event as MouseEvent, item as SceneItem | null | undefined);
+      if (this.model.get("mode") !== "overview" || layer === undefined) return;
+      this.model.set({ mode: "layer", layer });
+      this.model.save_changes();
+    });
+  }
+
+  /**
+   * Steps through the recorded training steps from the shown one (from the first when at the
+   * last), one step per PLAY_INTERVAL_MS; the kernel sends each step's cube.
+   */
+  private togglePlay(): void {
+    if (this.playTimer !== undefined) return this.stopPlay();
+    const steps = this.model.get("steps") as number[];
+    if (steps.indexOf(this.model.get("step")) >= steps.length - 1) this.save("step", steps[0]);
+    this.playButton.textContent = "❚❚ pause";
+    this.playTimer = setInterval(() => {
+      const all = this.model.get("steps") as number[];
+      const next = all.indexOf(this.model.get("step")) + 1;
+      if (next >= all.length) return this.stopPlay();
+      this.save("step", all[next]);
+    }, PLAY_INTERVAL_MS);
+  }
+
+  private stopPlay(): void {
+    clearInterval(this.playTimer);
+    this.playTimer = undefined;
+    this.playButton.textContent = "▶ play";
+  }
+
+  /** The shown step's rows as CSV, through the same function as `histogramRows(...).toCSV()`. */
+  private downloadCSV(): void {
+    const cube = this.model.get("cube") as HistogramCube;
+    const csv = histogramCSV(cubeRows(cube));
+    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
+    const a = element("a");
+    a.href = url;
+    a.download = this.model.get("kind") === "run" ? `gradient-histograms-step${cube.step}.csv` : "gradient-histograms.csv";
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+
   override remove(): void {
-    this.chart?.dispose();
+    this.stopPlay();
+    for (const pane of this.panes.values()) pane.host.dispose();
     super.remove();
   }
 }
