@@ -9,7 +9,7 @@ import { tf } from "../tf";
 import { useBackend } from "../backend";
 import { DISPLAY } from "../live";
 import { datasets } from "../datasets";
-import { histogramSource } from "../../kernel-ext/widgets/histogram-source";
+import { histogramSource } from "../histograms/source";
 import { inspect } from "./inspect";
 import { withActivation } from "./swap";
 import { gradStats } from "../experiments/stats";
@@ -103,6 +103,7 @@ test("layers report their activation, output role, and the histogram widget read
   const source = histogramSource(report);
   assert.equal(source.kind, "flow");
   assert.equal(source.layerCount, 4);
+  assert.deepEqual(source.layerNames, ["conv", "hidden", "bn", "out"], "the widget names layers as the model does");
   assert.deepEqual(source.lookup(source.activations[0], 0, 2), report.layer("hidden").grad);
   const [chart, table] = await report[DISPLAY]();
   assert.ok(chart["application/vnd.vegalite.v5+json"], "the gradient-norm chart");

@@ -10,7 +10,7 @@ import { useBackend } from "../backend";
 import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
 import { datasets } from "../datasets";
 import { summarize } from "../evidence/summary";
-import { histogramSource } from "../../kernel-ext/widgets/histogram-source";
+import { histogramSource } from "../histograms/source";
 import { train } from "../experiments/train";
 import type { ModelTrainingRun } from "./train";
 
