@@ -48,7 +48,8 @@ test("forcing a backend that cannot start fails with one clear reason, not a cra
   // The set-up's offline build is looked for where ACTIVATION_LAB_TFJS_NODE says: nowhere.
   const r = runWith({ ACTIVATION_LAB_BACKEND: "tensorflow", ACTIVATION_LAB_QUIET: "1", ACTIVATION_LAB_TFJS_NODE: "/nonexistent/tfjs-node" });
   assert.equal(r.status, 3);
-  assert.match(r.stderr, /no TensorFlow.js backend could be initialised: tensorflow: @tensorflow\/tfjs-node is not installed/);
+  // Forcing tensorflow tries the CUDA build first (no GPU here), then the CPU one.
+  assert.match(r.stderr, /no TensorFlow.js backend could be initialised: tensorflow-gpu: no CUDA GPU found; tensorflow: @tensorflow\/tfjs-node is not installed/);
 });
 
 test("wasm and cpu start here: every test run needs both", async () => {
