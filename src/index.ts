@@ -26,6 +26,14 @@ export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
 export type { VegaLiteSpec } from "./charts/palette";
 export { renderSvg, chartBundle } from "./charts/render";
 export * from "./experiments";
+export { summarize, difference, compare, intervalsOverlap, formatSummary } from "./evidence/summary";
+export type { Summary, Comparison } from "./evidence/summary";
+export { timeit, ratio, medianInterval } from "./evidence/timing";
+export type { Timing, Ratio, TaskTiming, TimeitOptions, TimedTask, MedianInterval } from "./evidence/timing";
+export { claim, ClaimError, CLAIM_MIME } from "./evidence/claim";
+export type { Claim, ClaimOptions, ClaimVerdict, HoldsResult } from "./evidence/claim";
+export { answer, ANSWER_MIME } from "./evidence/answer";
+export type { Answer, AnswerOptions, FollowUp } from "./evidence/answer";
 export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost, requestInterrupt, takeInterrupt, yieldToEventLoop } from "./live";
 export type { MimeBundle, Displayable, LiveHost, ProgressReporter } from "./live";
 

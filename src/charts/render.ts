@@ -85,3 +85,13 @@ export function formatNumber(v: number): string {
   if (a >= 1e5 || a < 1e-3) return v.toExponential(3);
   return String(Number(v.toPrecision(4)));
 }
+
+/**
+ * A table cell for a value measured over seeds: the mean alone for one seed, `mean ± half-width`
+ * of the 95 % interval for several; "—" when there is no value. `format` renders each number.
+ */
+export function summaryCell(s: { mean: number; lo: number; hi: number; n: number } | null, format: (v: number) => string = formatNumber): string {
+  if (!s) return "—";
+  if (s.n < 2 || !Number.isFinite(s.hi - s.lo)) return format(s.mean);
+  return `${format(s.mean)} ± ${format((s.hi - s.lo) / 2)}`;
+}

@@ -14,6 +14,7 @@ import { accuracyOf, predict } from "./objective";
 import { checkNumber } from "./options";
 import { ExperimentResult, percent } from "./report";
 import { SATURATION_THRESHOLD } from "./stats";
+import { deadShares } from "./health";
 import { interruptCheckpoint } from "./interrupt";
 import { resolveTrainOptions, trainNetwork, type ResolvedTrainOptions, type TrainOptions } from "./train";
 import { driftSpec } from "../charts/experiments-extra";
@@ -44,7 +45,7 @@ const FN = "dataDrift";
 async function probe(net: Params, act: Activation, o: ResolvedTrainOptions, data: Dataset, x: Float32Array): Promise<DriftState> {
   const [dead, saturated, p] = tf.tidy(() => {
     const trace = forward(net, tf.tensor2d(x, [data.n, data.features]), act, o.norm);
-    const deadness = tf.stack(trace.outputs.map((h) => tf.mean(tf.cast(tf.equal(tf.max(tf.abs(h), 0), 0), "float32"))));
+    const deadness = deadShares(trace.outputs);
     const sat = tf.stack(trace.localDerivative.map((d) => tf.mean(tf.cast(tf.less(tf.abs(d), SATURATION_THRESHOLD), "float32"))));
     return [deadness, sat, predict(o.output, trace.logits as Tensor)];
   });
@@ -57,7 +58,11 @@ async function probe(net: Params, act: Activation, o: ResolvedTrainOptions, data
 }
 
 export async function dataDrift(opts: DriftOptions = {}): Promise<DataDrift> {
-  const { o, data } = resolveTrainOptions({ activations: ["relu", "leaky_relu", "elu", "tanh", "sigmoid"], dataset: "moons", epochs: 40, ...opts }, FN, ["shift", "scale"]);
+  // One network per activation, trained on every row and probed on the same rows shifted: there is no held-out set or seed summary here.
+  for (const key of ["seeds", "validation"] as const) {
+    if (opts !== null && typeof opts === "object" && opts[key] !== undefined) throw new RangeError(`${FN}: ${key} is not an option here (it trains on every row, once, with \`seed\`); use train for seeds and validation`);
+  }
+  const { o, data } = resolveTrainOptions({ activations: ["relu", "leaky_relu", "elu", "tanh", "sigmoid"], dataset: "moons", epochs: 40, ...opts, validation: 0 }, FN, ["shift", "scale"]);
   const shift = checkNumber(FN, "shift", opts.shift ?? 4, -1e6, 1e6);
   const scale = checkNumber(FN, "scale", opts.scale ?? 1, -1e6, 1e6);
   await ready();

@@ -1,16 +1,22 @@
 /**
  * gradientFlow: how the gradient of a loss reaches each layer of a deep fully connected
- * network, per activation (DESIGN §8). The loss is L = ½·mean over the batch of ‖h_depth‖²,
- * so the backward pass starts from h_depth / batch and everything else is the network.
+ * network, per activation (DESIGN §8). By default (`backwardFrom: "loss"`) the loss is
+ * L = ½·mean over the batch of ‖h_depth‖², so the backward pass starts from h_depth / batch and
+ * everything else is the network; that start grows with the output's scale. With
+ * `backwardFrom: "unit"` it starts from a fixed random direction of unit RMS instead, so the
+ * per-layer norms show the backward amplification of the stack alone. Each seed draws its own
+ * weights, input batch (and start direction); results keep every seed and a Summary over them.
  */
 import { tf, type Tensor } from "../tf";
 import { ready } from "../backend";
 import { DISPLAY, progress, takeInterrupt, yieldToEventLoop, type MimeBundle } from "../live";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { dataset, DATASET_NAMES, type DatasetName } from "../datasets";
-import { chartBundle, formatNumber, htmlTable, textTable } from "../charts/render";
+import { chartBundle, formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
 import { gradientFlowSpec } from "../charts/gradient-flow";
-import { checkChoice, checkInt, checkKeys, checkUniqueLabels, withContext } from "./options";
+import { checkChoice, checkInt, checkKeys, checkSeeds, checkUniqueLabels, withContext } from "./options";
+import { stuckThreshold } from "./health";
+import { summarize, type Summary } from "../evidence/summary";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
 import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, layerScales, pushLayer, type LayerGradients, type LayerTrace, type Params, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, type InitChoice, type InitName, type NormName } from "./network";
@@ -26,7 +32,12 @@ export interface GradientFlowOptions {
   norm?: NormName;
   input?: "normal" | DatasetName;
   bins?: number;
+  /** First seed (default 0); with `seeds` a count, the seeds are seed, seed+1, …. */
   seed?: number;
+  /** A count of seeds (default 1) or a list; each draws its own weights and input batch. */
+  seeds?: number | number[];
+  /** Where the backward pass starts: "loss" (h_depth / batch, default) or "unit" (a fixed random direction of unit RMS). */
+  backwardFrom?: "loss" | "unit";
 }
 
 export type Verdict = "vanishing" | "exploding" | "healthy";
@@ -46,16 +57,22 @@ export interface FlowRun {
   init: InitName;
   norm: NormName;
   verdict: Verdict;
-  /** ‖∂L/∂W₁‖ / ‖∂L/∂W_depth‖: below 1 the gradient shrinks on its way back. */
+  /** ‖∂L/∂W₁‖ / ‖∂L/∂W_depth‖ (geometric mean over the seeds): below 1 the gradient shrinks on its way back. */
   ratio: number;
+  /** The first seed's layers, with histograms. */
   layers: LayerFlow[];
+  /** The seeds this activation finished, in order. */
+  seeds: number[];
+  perSeed: { seed: number; ratio: number; verdict: Verdict; gradNorms: number[] }[];
+  summary: { log10Ratio: Summary; layers: { gradNorm: Summary; forwardStd: Summary; stuckFraction: Summary }[] };
 }
 
 export const GRADIENT_FLOW_DEFAULT_ACTIVATIONS = ["sigmoid", "tanh", "relu", "gelu", "selu"];
 /** A first/last gradient-norm ratio outside [1/10, 10] means a 10× change over the stack. */
 export const HEALTHY_RATIO_RANGE: readonly [number, number] = [0.1, 10];
 
-const OPTION_NAMES = ["activations", "depth", "width", "batch", "init", "norm", "input", "bins", "seed"] as const;
+const OPTION_NAMES = ["activations", "depth", "width", "batch", "init", "norm", "input", "bins", "seed", "seeds", "backwardFrom"] as const;
+export const BACKWARD_FROM_CHOICES = ["loss", "unit"] as const;
 const FN = "gradientFlow";
 
 export interface ResolvedFlowOptions {
@@ -67,12 +84,16 @@ export interface ResolvedFlowOptions {
   norm: NormName;
   input: "normal" | DatasetName;
   bins: number;
+  /** The seed of this run (the first of `seeds` as resolved). */
   seed: number;
+  seeds: number[];
+  backwardFrom: "loss" | "unit";
 }
 
 export function resolveFlowOptions(opts: GradientFlowOptions, fn = FN): ResolvedFlowOptions {
   checkKeys(fn, opts, OPTION_NAMES);
   const activations = checkUniqueLabels(fn, withContext(fn, "activations", () => resolveActivations(opts.activations, GRADIENT_FLOW_DEFAULT_ACTIVATIONS)));
+  const seeds = checkSeeds(fn, opts.seed, opts.seeds);
   return {
     activations,
     depth: checkInt(fn, "depth", opts.depth ?? 20, 1, 1000),
@@ -82,7 +103,9 @@ export function resolveFlowOptions(opts: GradientFlowOptions, fn = FN): Resolved
     norm: checkChoice(fn, "norm", opts.norm ?? "none", NORM_CHOICES),
     input: checkChoice(fn, "input", opts.input ?? "normal", ["normal", ...DATASET_NAMES] as const),
     bins: checkInt(fn, "bins", opts.bins ?? 50, 1, 10000),
-    seed: checkInt(fn, "seed", opts.seed ?? 0, -(2 ** 31), 2 ** 31 - 1),
+    seed: seeds[0],
+    seeds,
+    backwardFrom: checkChoice(fn, "backwardFrom", opts.backwardFrom ?? "loss", BACKWARD_FROM_CHOICES),
   };
 }
 
@@ -143,6 +166,7 @@ export async function withFlowTensors<T>(o: ResolvedFlowOptions, input: FlowInpu
  */
 export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: SharedFlowTensors, checkpoint: Checkpoint = async () => false): Promise<FlowRun | undefined> {
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
+  const stuckBelow = await stuckThreshold(act);
   const params: Params = { depth: o.depth, w: shared.w, wT: shared.wT, b: null, scale: layerScales(shared.shapes, o.depth, init) };
   const owned: Tensor[] = [];
   const own = <T extends Tensor | null>(t: T): T => {
@@ -160,7 +184,7 @@ export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: S
       if (await checkpoint()) return undefined;
     }
     const grads: Tensor[] = new Array(o.depth);
-    let g: Tensor = own(tf.div(h, o.batch));
+    let g: Tensor = own(o.backwardFrom === "unit" ? unitDirection(o, h.shape as [number, number]) : tf.div(h, o.batch));
     for (let l = o.depth - 1; l >= 0; l--) {
       const step = tf.tidy(() => backwardLayer(params, trace, l, g, o.norm) as unknown as tf.TensorContainerObject) as unknown as LayerGradients;
       grads[l] = own(step.gw);
@@ -176,14 +200,52 @@ export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: S
       const tensors = [grads[l], trace.outputs[l], trace.localDerivative[l]];
       const views = tensors.map(wasmView);
       const [gv, out, deriv] = views.every((v) => v !== undefined) ? (views as Float32Array[]) : await readAll(tensors);
-      layers.push({ layer: l + 1, grad: gradStats(gv, o.bins), forward: forwardStats(out, deriv, momentValues[l]) });
+      layers.push({ layer: l + 1, grad: gradStats(gv, o.bins), forward: forwardStats(out, deriv, momentValues[l], o.width, stuckBelow) });
     }
     const ratio = layers[0].grad.norm / layers[layers.length - 1].grad.norm;
-    const nonFinite = layers.some((l) => l.grad.nan > 0 || l.grad.inf > 0);
-    return { activation: act.label, init, norm: o.norm, verdict: verdictFor(ratio, nonFinite), ratio, layers };
+    const verdict = verdictFor(ratio, hasNonFinite(layers));
+    const perSeed = [{ seed: o.seed, ratio, verdict, gradNorms: layers.map((l) => l.grad.norm) }];
+    return { activation: act.label, init, norm: o.norm, verdict, ratio, layers, seeds: [o.seed], perSeed, summary: summarizeFlow([layers], perSeed) };
   } finally {
     tf.dispose(owned);
   }
+}
+
+function hasNonFinite(layers: LayerFlow[]): boolean {
+  return layers.some((l) => l.grad.nan > 0 || l.grad.inf > 0);
+}
+
+/** The backward pass's start for `backwardFrom: "unit"`: a seeded random direction scaled to RMS exactly 1. */
+function unitDirection(o: ResolvedFlowOptions, shape: [number, number]): Tensor {
+  const values = new Rng(o.seed ^ 0xb4c).normals(shape[0] * shape[1]);
+  let sumSq = 0;
+  for (let i = 0; i < values.length; i++) sumSq += values[i] * values[i];
+  const scale = 1 / Math.sqrt(sumSq / values.length);
+  for (let i = 0; i < values.length; i++) values[i] *= scale;
+  return tf.tensor2d(values, shape);
+}
+
+function summarizeFlow(layersPerSeed: LayerFlow[][], perSeed: FlowRun["perSeed"]): FlowRun["summary"] {
+  return {
+    log10Ratio: summarize(perSeed.map((p) => Math.log10(p.ratio))),
+    layers: layersPerSeed[0].map((_, l) => ({
+      gradNorm: summarize(layersPerSeed.map((layers) => layers[l].grad.norm)),
+      forwardStd: summarize(layersPerSeed.map((layers) => layers[l].forward.std)),
+      stuckFraction: summarize(layersPerSeed.map((layers) => layers[l].forward.stuckFraction)),
+    })),
+  };
+}
+
+/**
+ * One activation's runs over several seeds (first seed first) as one FlowRun: the first
+ * seed's layers, the ratio as the geometric mean over seeds, exploding if any seed had NaN/Inf.
+ */
+export function combineSeeds(runs: FlowRun[]): FlowRun {
+  if (runs.length === 1) return runs[0];
+  const perSeed = runs.flatMap((r) => r.perSeed);
+  const ratio = Math.exp(perSeed.reduce((sum, p) => sum + Math.log(p.ratio), 0) / perSeed.length);
+  const verdict = verdictFor(ratio, runs.some((r) => hasNonFinite(r.layers)));
+  return { ...runs[0], ratio, verdict, seeds: perSeed.map((p) => p.seed), perSeed, summary: summarizeFlow(runs.map((r) => r.layers), perSeed) };
 }
 
 function readAll(ts: Tensor[]): Promise<Float32Array[]> {
@@ -202,29 +264,39 @@ export async function gradientFlow(opts: GradientFlowOptions = {}): Promise<Grad
   const o = resolveFlowOptions(opts);
   await ready();
   const started = Date.now();
-  const input = flowInput(o);
-  const standard = flowWeights(o, input);
-  const bar = progress("gradientFlow", o.activations.length);
-  const runs: FlowRun[] = [];
+  const total = o.activations.length * o.seeds.length;
+  const bar = progress("gradientFlow", total);
+  // Per activation, its runs in seed order (an activation cut short in the first seed has none).
+  const bySeed: FlowRun[][] = o.activations.map(() => []);
+  const seedsFinished: number[] = [];
+  let done = 0;
   let interrupted = false;
   const checkpoint = interruptCheckpoint();
   try {
-    await withFlowTensors(o, input, standard, async (shared) => {
-      for (const act of o.activations) {
-        await yieldToEventLoop();
-        const run = takeInterrupt() ? undefined : await flowRun(act, o, shared, checkpoint);
-        if (!run) {
-          interrupted = true;
-          break;
+    // Seeds outermost: one upload of weights and input per seed, shared by every activation.
+    outer: for (const seed of o.seeds) {
+      const so = { ...o, seed };
+      const input = flowInput(so);
+      await withFlowTensors(so, input, flowWeights(so, input), async (shared) => {
+        for (const [j, act] of o.activations.entries()) {
+          await yieldToEventLoop();
+          const run = takeInterrupt() ? undefined : await flowRun(act, so, shared, checkpoint);
+          if (!run) {
+            interrupted = true;
+            return;
+          }
+          bySeed[j].push(run);
+          bar.update(++done, o.seeds.length > 1 ? `${act.label}, seed ${seed}` : act.label);
         }
-        runs.push(run);
-        bar.update(runs.length, act.label);
-      }
-    });
+      });
+      if (interrupted) break outer;
+      seedsFinished.push(seed);
+    }
   } finally {
-    bar.close(!interrupted, interrupted ? `interrupted after ${runs.length} of ${o.activations.length}` : undefined);
+    bar.close(!interrupted, interrupted ? `interrupted after ${done} of ${total} (seeds finished: ${seedsFinished.join(", ") || "none"})` : undefined);
   }
-  return new GradientFlow(runs, o, interrupted, Date.now() - started);
+  const runs = bySeed.filter((r) => r.length > 0).map(combineSeeds);
+  return new GradientFlow(runs, o, interrupted, Date.now() - started, seedsFinished);
 }
 
 export class GradientFlow {
@@ -236,6 +308,8 @@ export class GradientFlow {
     readonly interrupted: boolean,
     /** Wall time in ms. */
     readonly elapsedMs: number,
+    /** The seeds every activation finished (all of `options.seeds` unless interrupted). */
+    readonly seedsFinished: number[] = interrupted ? [] : options.seeds,
   ) {
     this.options = { ...options, activations: options.activations.map((a) => a.label) };
   }
@@ -262,19 +336,23 @@ export class GradientFlow {
 
   private title(): string {
     const o = this.options;
-    const stopped = this.interrupted ? " — interrupted" : "";
-    return `Gradient flow: depth ${o.depth}, width ${o.width}, batch ${o.batch}, init ${o.init}, norm ${o.norm}, input ${o.input}${stopped}`;
+    const stopped = this.interrupted ? ` — interrupted (seeds finished for every activation: ${this.seedsFinished.join(", ") || "none"})` : "";
+    const seeds = o.seeds.length > 1 ? `${o.seeds.length} seeds (cells: mean ± 95 % half-width)` : `seed ${o.seed}`;
+    const from = o.backwardFrom === "unit" ? ", backward from a unit-RMS direction" : "";
+    return `Gradient flow: depth ${o.depth}, width ${o.width}, batch ${o.batch}, init ${o.init}, norm ${o.norm}, input ${o.input}, ${seeds}${from}${stopped}`;
   }
 }
 
-const TABLE_HEADERS = ["activation", "init", "verdict", "ratio first/last", "‖∂L/∂W₁‖", "‖∂L/∂W_last‖", "last-layer std", "zero %", "saturated %"];
+const TABLE_HEADERS = ["activation", "init", "verdict", "ratio first/last", "log10 ratio", "‖∂L/∂W₁‖", "‖∂L/∂W_last‖", "last-layer std", "zero %", "saturated %", "stuck units % (last layer)", "seeds"];
 
+/** One line per run; with several seeds, `mean ± half-width` of the 95 % interval (zero and saturated shares: the first seed). */
 function tableRows(runs: FlowRun[]): (string | number)[][] {
   return runs.map((r) => {
-    const first = r.layers[0];
-    const last = r.layers[r.layers.length - 1];
+    const first = r.summary.layers[0];
+    const last = r.summary.layers[r.summary.layers.length - 1];
+    const lastLayer = r.layers[r.layers.length - 1];
     const pct = (v: number) => `${formatNumber(100 * v)}%`;
-    return [r.activation, r.init, r.verdict, r.ratio, first.grad.norm, last.grad.norm, last.forward.std, pct(last.forward.zeroFraction), pct(last.forward.saturatedFraction)];
+    return [r.activation, r.init, r.verdict, r.ratio, summaryCell(r.summary.log10Ratio), summaryCell(first.gradNorm), summaryCell(last.gradNorm), summaryCell(last.forwardStd), pct(lastLayer.forward.zeroFraction), pct(lastLayer.forward.saturatedFraction), summaryCell(last.stuckFraction, pct), r.seeds.length];
   });
 }
 

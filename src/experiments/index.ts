@@ -4,10 +4,13 @@
  * at an interrupt with the partial result marked `interrupted`, and returns a displayable
  * result (`[Symbol.for("Jupyter.display")]()`, `toSpec()`, `toString()`).
  */
-export { gradientFlow, GradientFlow, HEALTHY_RATIO_RANGE, GRADIENT_FLOW_DEFAULT_ACTIVATIONS } from "./gradient-flow";
+export { gradientFlow, GradientFlow, HEALTHY_RATIO_RANGE, GRADIENT_FLOW_DEFAULT_ACTIVATIONS, BACKWARD_FROM_CHOICES } from "./gradient-flow";
 export type { GradientFlowOptions, FlowRun, LayerFlow, Verdict } from "./gradient-flow";
 export { train, TrainingRun, TRAIN_DEFAULT_ACTIVATIONS } from "./train";
 export type { TrainOptions, TrainingRunResult, TrainingStep, EpochPoint } from "./train";
+export { TRAIN_METRICS } from "./seed-summary";
+export type { TrainMetric, FinalValues, SeedSummary, RankingRow } from "./seed-summary";
+export { STUCK_RELATIVE_THRESHOLD, maxAbsDerivative } from "./health";
 export { outputLossPairing, OutputLossPairing } from "./pairing";
 export type { PairingOptions, PairingSeries } from "./pairing";
 export { recurrentCell, RecurrentCell } from "./recurrent";

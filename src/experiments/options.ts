@@ -65,3 +65,27 @@ export function checkUniqueLabels<T extends { label: string }>(fn: string, acts:
   }
   return acts;
 }
+
+/** Most seeds one call may run (each seed repeats the whole experiment). */
+export const MAX_SEEDS = 1000;
+
+/**
+ * The seeds an experiment runs: `seeds` as a count n gives seed, seed+1, …, seed+n−1; as a
+ * list, exactly those (then `seed` must be left out: the list says it all). Default: [seed].
+ */
+export function checkSeeds(fn: string, seed: unknown, seeds: unknown): number[] {
+  const first = checkInt(fn, "seed", seed ?? 0, -(2 ** 31), 2 ** 31 - 1);
+  if (seeds === undefined) return [first];
+  if (typeof seeds === "number") {
+    const n = checkInt(fn, "seeds", seeds, 1, MAX_SEEDS);
+    if (first + n - 1 > 2 ** 31 - 1) throw new RangeError(`${fn}: seeds: seed ${first} + ${n} seeds runs past 2^31 − 1; start from a smaller seed`);
+    return Array.from({ length: n }, (_, k) => first + k);
+  }
+  if (!Array.isArray(seeds) || seeds.length === 0 || seeds.length > MAX_SEEDS) {
+    throw new RangeError(`${fn}: seeds must be a count in [1, ${MAX_SEEDS}] or a non-empty list of integer seeds, got ${describe(seeds)}`);
+  }
+  if (seed !== undefined) throw new RangeError(`${fn}: give either seed (with seeds as a count) or a list of seeds, not both`);
+  const list = seeds.map((s, k) => checkInt(fn, `seeds[${k}]`, s, -(2 ** 31), 2 ** 31 - 1));
+  if (new Set(list).size !== list.length) throw new RangeError(`${fn}: seeds lists a seed twice (${list.join(", ")}); each seed once, so paired comparisons pair distinct runs`);
+  return list;
+}

@@ -28,9 +28,11 @@ test("dying ReLU: a high learning rate kills > 30% of a layer's ReLU units; leak
 });
 
 test("learns the toy problems", async () => {
-  const spiral = await train({ activations: ["relu", "tanh"], dataset: "spiral", epochs: 60 });
+  // 300 points, a quarter held out: 225 to train on.
+  const spiral = await train({ activations: ["relu", "tanh"], dataset: "spiral", epochs: 80 });
   for (const r of spiral.runs) {
     assert.ok((r.final.accuracy ?? 0) > 0.9, `${r.activation} spiral accuracy ${r.final.accuracy}`);
+    assert.ok((r.final.valAccuracy ?? 0) > 0.85, `${r.activation} spiral validation accuracy ${r.final.valAccuracy}`);
     assert.ok(r.history[r.history.length - 1].loss < r.steps[0].loss / 5, `${r.activation} loss fell`);
   }
   const sine = await train({ activations: ["tanh"], dataset: "sine", epochs: 60, n: 200 });
@@ -40,6 +42,8 @@ test("learns the toy problems", async () => {
   assert.equal(run.final.accuracy, null);
   // Var(sin x) for x uniform on [-π, π] is ½: the fit must explain far more than a constant would.
   assert.ok(run.final.loss < 0.05, `sine mse ${run.final.loss}`);
+  assert.ok((run.final.valLoss ?? 1) < 0.05, `sine validation mse ${run.final.valLoss}`);
+  assert.equal(run.final.valAccuracy, null);
 });
 
 test("recorded steps: epochs, dead units per hidden layer, gradient stats per layer, deterministic per seed", async () => {
@@ -141,14 +145,15 @@ test("no tensors leak across 100 training runs", async () => {
   assert.equal(tf.memory().numTensors, before);
 });
 
-test("displays loss curves beside dead units: vega-lite v5, SVG, HTML and text", async () => {
+test("displays training and validation curves beside dead and stuck units: vega-lite v5, SVG, HTML and text", async () => {
   const run = await train({ activations: ["relu", "elu"], epochs: 4, n: 40, recordEvery: 2 });
   const bundle = await run[DISPLAY]();
-  const spec = bundle["application/vnd.vegalite.v5+json"] as { $schema: string; hconcat: { data: { values: unknown[] } }[] };
+  const spec = bundle["application/vnd.vegalite.v5+json"] as { $schema: string; hconcat: { data: { values: unknown[] }; layer?: unknown[] }[] };
   assert.match(spec.$schema, /vega-lite\/v5/);
-  assert.equal(spec.hconcat.length, 2);
-  assert.equal(spec.hconcat[0].data.values.length, 2 * 4, "one loss point per activation per epoch");
-  assert.equal(spec.hconcat[1].data.values.length, 2 * 3 * 3, "dead share per activation, record and layer");
+  assert.equal(spec.hconcat.length, 3, "loss, accuracy, unit health");
+  assert.equal(spec.hconcat[0].data.values.length, 2 * 4 * 2, "one loss point per activation, epoch and train/validation");
+  assert.equal(spec.hconcat[0].layer?.length, 1, "one seed: a line, no band");
+  assert.equal(spec.hconcat[2].data.values.length, 2 * 3 * 3 * 2, "dead and stuck share per activation, record and layer");
   assert.match(String(bundle["image/svg+xml"]), /^<svg/);
   assert.match(String(bundle["text/html"]), /<table>.*relu.*elu/s);
   assert.match(String(bundle["text/plain"]), /Training on spiral/);

@@ -1,67 +1,13 @@
 /**
  * The curated notebooks cover every claim of CLAIMS.md with a computation, and each has the
  * shape a reader relies on: the question it answers, the claims it demonstrates, an
- * interview answer and self-check questions with collapsible answers.
+ * interview answer and self-check questions with collapsible answers, and (saved with
+ * outputs) a verified claim card for every claim it names.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
 import * as path from "path";
-
-const repoRoot = path.resolve(__dirname, "..", "..", "..");
-const notebooksDir = path.join(repoRoot, "notebooks");
-
-interface Cell {
-  cell_type: "markdown" | "code" | "raw";
-  source: string | string[];
-  outputs?: { output_type: string; text?: string | string[]; ename?: string; evalue?: string }[];
-}
-interface Notebook {
-  cells: Cell[];
-  metadata: { kernelspec?: { name?: string; display_name?: string; language?: string } };
-}
-
-const text = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : (s ?? ""));
-
-/** The claim ids of CLAIMS.md, from the shared copy or the one kept beside the notebooks. */
-export function claimIds(): string[] {
-  const shared = path.resolve(repoRoot, "..", "shared", "CLAIMS.md");
-  const file = fs.existsSync(shared) ? shared : path.join(notebooksDir, "CLAIMS.md");
-  const ids = [...fs.readFileSync(file, "utf8").matchAll(/^- (C\d+) /gm)].map((m) => m[1]);
-  return ids;
-}
-
-export function notebookFiles(): string[] {
-  return fs
-    .readdirSync(notebooksDir)
-    .filter((f) => f.endsWith(".ipynb"))
-    .sort()
-    .map((f) => path.join(notebooksDir, f));
-}
-
-/** The claims a notebook names on its "**Claims:** C3, C5" line. */
-export function namedClaims(nb: Notebook): string[] {
-  for (const c of nb.cells) {
-    if (c.cell_type !== "markdown") continue;
-    const m = /\*\*Claims:\*\*([^\n]*)/.exec(text(c.source));
-    if (m) return [...m[1].matchAll(/C\d+/g)].map((x) => x[0]);
-  }
-  return [];
-}
-
-/** Claims a code cell computes: named in a `// C7` (or `// C7 + C12`, `// C3, C4`) comment of a cell with real code. */
-export function computedClaims(cell: Cell): string[] {
-  if (cell.cell_type !== "code") return [];
-  const src = text(cell.source);
-  const code = src.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith("//"));
-  if (code.length === 0) return [];
-  const out = new Set<string>();
-  for (const line of src.split("\n")) {
-    const m = /\/\/\s*((?:C\d+\b[\s,+&and]*)+)/.exec(line);
-    if (m) for (const id of m[1].match(/C\d+/g) ?? []) out.add(id);
-  }
-  return [...out];
-}
+import { claimIds, computedClaims, indexedNotebooks, namedClaims, notebookFiles, readNotebook, savedClaimCards, text, type Cell } from "./notebooks";
 
 const claims = claimIds();
 const files = notebookFiles();
@@ -70,14 +16,15 @@ test("CLAIMS.md lists C1–C29", () => {
   assert.deepEqual(claims, Array.from({ length: 29 }, (_, i) => `C${i + 1}`));
 });
 
-test("there is one notebook per theme (16)", () => {
-  assert.equal(files.length, 16, files.map((f) => path.basename(f)).join(", "));
+test("notebooks/README.md indexes exactly the notebooks there are", () => {
+  assert.ok(files.length >= 16, `the curated set has its 16 themes at least, found ${files.length}`);
+  assert.deepEqual([...indexedNotebooks()].sort(), files.map((f) => path.basename(f)));
 });
 
 for (const file of files) {
   const name = path.basename(file);
   test(`${name}: shape and claims`, () => {
-    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+    const nb = readNotebook(file);
     assert.equal(nb.metadata.kernelspec?.name, "activation-lab");
     assert.equal(nb.metadata.kernelspec?.display_name, "TypeScript (activation-lab)");
     assert.equal(nb.metadata.kernelspec?.language, "typescript");
@@ -94,6 +41,9 @@ for (const file of files) {
     const computed = new Set(nb.cells.flatMap(computedClaims));
     for (const id of named) assert.ok(computed.has(id), `a code cell computes ${id} (a "// ${id}" comment on real code)`);
 
+    const code = nb.cells.filter((c) => c.cell_type === "code").map((c) => text(c.source)).join("\n");
+    assert.doesNotMatch(code, /function report\(/, "numbers go through claim(), not a private report() helper");
+
     const markdown = nb.cells.filter((c) => c.cell_type === "markdown").map((c) => text(c.source));
     const interview = markdown.findIndex((m) => /^## Interview answer/m.test(m));
     const selfCheck = markdown.findIndex((m) => /^## Self-check/m.test(m));
@@ -105,25 +55,26 @@ for (const file of files) {
     assert.equal(opens, (checks.match(/<\/details>/g) ?? []).length, "every <details> is closed");
     assert.equal(opens, (checks.match(/<summary>Answer<\/summary>/g) ?? []).length, "every answer is collapsed under a summary");
 
-    // a notebook saved with outputs: no error outputs, and every named claim printed a result
+    // saved with outputs (npm run report): no error outputs, and a verified card for every named claim
     const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
+    assert.ok(outputs.length > 0, "saved with its outputs");
     assert.deepEqual(outputs.filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`), []);
-    if (outputs.length > 0) {
-      const printed = outputs.map((o) => text(o.text)).join("");
-      for (const id of named) assert.match(printed, new RegExp(`^\\[${id}\\] `, "m"), `the saved outputs show a [${id}] result`);
-    }
+    const cards = savedClaimCards(nb);
+    for (const id of named) assert.ok(cards.some((c) => c.id === id), `the saved outputs show a claim card for ${id}`);
+    for (const c of cards) assert.ok(c.verdict === "holds" || c.verdict === "partly", `${c.id} card verdict: ${c.verdict}`);
   });
 }
 
-test("every claim C1–C29 is named and computed by at least one notebook", () => {
-  const covered = new Map<string, string[]>();
+test("every claim C1–C29 is named, computed and shown as a verified card by at least one notebook", () => {
+  const covered = new Set<string>();
   for (const file of files) {
-    const nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+    const nb = readNotebook(file);
     const computed = new Set(nb.cells.flatMap(computedClaims));
-    for (const id of namedClaims(nb)) if (computed.has(id)) covered.set(id, [...(covered.get(id) ?? []), path.basename(file)]);
+    const carded = new Set(savedClaimCards(nb).map((c) => c.id));
+    for (const id of namedClaims(nb)) if (computed.has(id) && carded.has(id)) covered.add(id);
   }
   const missing = claims.filter((id) => !covered.has(id));
-  assert.deepEqual(missing, [], `claims without a notebook computing them: ${missing.join(", ")}`);
+  assert.deepEqual(missing, [], `claims without a notebook showing them verified: ${missing.join(", ")}`);
 });
 
 test("the computed-claims parser reads claim comments and ignores comment-only cells", () => {

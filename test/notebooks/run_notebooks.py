@@ -1,17 +1,21 @@
 """Execute notebooks headless on the activation-lab kernel with nbclient.
 
-    python run_notebooks.py [--timeout 120] [--write-back] [--html OUTDIR] NOTEBOOK...
+    python run_notebooks.py [--timeout 120] [--jobs 2] [--write-back] [--html OUTDIR] NOTEBOOK...
 
-For each notebook prints one JSON line: {"path", "seconds", "errors", "texts"} where
-`errors` lists error outputs ("ename: evalue") and cell-level failures, and `texts` is
-every stream text and text/plain result, in order (what the tests parse key numbers from).
+For each notebook prints one JSON line: {"path", "seconds", "errors", "texts", "claims"} where
+`errors` lists error outputs ("ename: evalue") and cell-level failures, `texts` is every
+stream text and text/plain result, in order, and `claims` every claim card the notebook
+showed ({"id", "says", "verdict", "measured"}, the claim MIME payload).
 --write-back saves the executed notebook (outputs and widget state) over the original;
---html also writes OUTDIR/<name>.html with nbconvert.
+--html also writes OUTDIR/<name>.html with nbconvert. --jobs runs that many notebooks at
+once, each in its own process with its own kernel (the kernels compute on one core each).
 """
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import nbformat
@@ -31,6 +35,21 @@ def texts_of(nb):
                 plain = o.get("data", {}).get("text/plain")
                 if plain:
                     out.append(plain if isinstance(plain, str) else "".join(plain))
+    return out
+
+
+CLAIM_MIME = "application/vnd.activation-lab.claim+json"
+
+
+def claims_of(nb):
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") in ("execute_result", "display_data") and CLAIM_MIME in o.get("data", {}):
+                card = o["data"][CLAIM_MIME]
+                out.append(json.loads(card) if isinstance(card, str) else card)
     return out
 
 
@@ -73,7 +92,7 @@ def run_one(path, timeout, write_back, html_dir):
         name = os.path.splitext(os.path.basename(path))[0] + ".html"
         with open(os.path.join(html_dir, name), "w", encoding="utf-8") as f:
             f.write(body)
-    return {"path": path, "seconds": round(seconds, 2), "errors": errors, "texts": texts_of(nb)}
+    return {"path": path, "seconds": round(seconds, 2), "errors": errors, "texts": texts_of(nb), "claims": claims_of(nb)}
 
 
 def main():
@@ -81,14 +100,47 @@ def main():
     ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("--write-back", action="store_true")
     ap.add_argument("--html")
+    ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("notebooks", nargs="+")
     a = ap.parse_args()
+    if a.jobs > 1 and len(a.notebooks) > 1:
+        sys.exit(run_parallel(a))
     failed = False
     for path in a.notebooks:
         r = run_one(path, a.timeout, a.write_back, a.html)
         failed = failed or bool(r["errors"])
         print(json.dumps(r), flush=True)
     sys.exit(1 if failed else 0)
+
+
+def run_parallel(a):
+    """Runs each notebook in a child process of this script, a.jobs at a time; relays their lines."""
+    flags = ["--timeout", str(a.timeout)] + (["--write-back"] if a.write_back else []) + (["--html", a.html] if a.html else [])
+    pending = list(a.notebooks)
+    running = []
+    failed = False
+    while pending or running:
+        while pending and len(running) < a.jobs:
+            path = pending.pop(0)
+            # a file, not a pipe: a child's result line can exceed the pipe's buffer before we read it
+            sink = tempfile.TemporaryFile(mode="w+")
+            running.append((path, sink, subprocess.Popen([sys.executable, __file__, *flags, path], stdout=sink, text=True)))
+        time.sleep(0.2)
+        for entry in list(running):
+            path, sink, proc = entry
+            if proc.poll() is None:
+                continue
+            running.remove(entry)
+            sink.seek(0)
+            out = sink.read()
+            sink.close()
+            lines = [l for l in out.splitlines() if l.startswith("{")]
+            if not lines:
+                lines = [json.dumps({"path": path, "seconds": 0, "errors": [f"runner exited {proc.returncode} without a result"], "texts": [], "claims": []})]
+            for line in lines:
+                failed = failed or bool(json.loads(line)["errors"])
+                print(line, flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
