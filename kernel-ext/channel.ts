@@ -48,10 +48,6 @@ export function setOutputChannel(channel: OutputChannel | undefined): void {
   installed = channel;
 }
 
-export function outputChannel(): OutputChannel | undefined {
-  return installed;
-}
-
 /** Runs `fn` with `header` as the parent of every message it (and its async continuations) publishes. */
 export function withParent<T>(header: Header, fn: () => T): T {
   return parentStore.run(header, fn);

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from "util";
 import { InstallTarget, install, uninstall, DISPLAY_NAME, KERNEL_NAME, SERVER_EXTENSION } from "./install";
 import { PACKAGE_ROOT } from "./resolve";
 
@@ -38,44 +39,56 @@ export type Command =
   | { command: "kernel"; connectionFile: string }
   | { command: "install" | "uninstall"; target: InstallTarget; serverExtension?: boolean };
 
+const KERNEL_OPTIONS = { "connection-file": { type: "string", short: "f" } } as const;
+const TARGET_OPTIONS = {
+  user: { type: "boolean" },
+  "sys-prefix": { type: "boolean" },
+  prefix: { type: "string" },
+  python: { type: "string" },
+} as const;
+const INSTALL_OPTIONS = { ...TARGET_OPTIONS, "server-extension": { type: "boolean" } } as const;
+
+/** node:util's parser, strict (unknown options and stray arguments are errors), as UsageErrors. */
+function parseOptions<O extends ParseArgsConfig["options"]>(command: string, args: string[], options: O, valid: string) {
+  try {
+    return nodeParseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    const { code, message } = e as Error & { code?: string };
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`${/--[\w-]+/.exec(message)?.[0] ?? "an option"} needs a value`);
+    const token = /'([^']*)'/.exec(message)?.[1] ?? message;
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") throw new UsageError(`unknown option for ${command}: ${token}; valid: ${valid}`);
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError(`unexpected argument for ${command}: ${token}; valid: ${valid}`);
+    throw e;
+  }
+}
+
 /** Parses argv (without node and the script); throws UsageError naming the problem. */
 export function parseArgs(args: readonly string[]): Command {
   if (args.length === 0 || args.includes("-h") || args.includes("--help") || args[0] === "help") return { command: "help" };
   const [command, ...rest] = args;
-  const value = (flag: string, i: number): string => {
-    const v = rest[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
   if (command === "kernel") {
-    let connectionFile: string | undefined;
-    for (let i = 0; i < rest.length; i++) {
-      const arg = rest[i];
-      if (arg === "--connection-file" || arg === "-f") connectionFile = value(arg, i++);
-      else if (arg.startsWith("--connection-file=")) connectionFile = arg.slice("--connection-file=".length);
-      else throw new UsageError(`unknown option for kernel: ${arg}; valid: --connection-file FILE`);
-    }
+    const values = parseOptions(command, rest, KERNEL_OPTIONS, "--connection-file FILE");
+    const connectionFile = values["connection-file"];
     if (!connectionFile) throw new UsageError("kernel needs --connection-file FILE");
     return { command, connectionFile };
   }
   if (command === "install" || command === "uninstall") {
+    const valid = `--user, --sys-prefix [--python P], --prefix P${command === "install" ? ", --server-extension" : ""}`;
+    const values = parseOptions(command, rest, command === "install" ? INSTALL_OPTIONS : TARGET_OPTIONS, valid) as {
+      user?: boolean;
+      "sys-prefix"?: boolean;
+      prefix?: string;
+      python?: string;
+      "server-extension"?: boolean;
+    };
     const targets: InstallTarget[] = [];
-    let python = "python3";
-    let serverExtension = false;
-    for (let i = 0; i < rest.length; i++) {
-      const arg = rest[i];
-      if (arg === "--server-extension" && command === "install") serverExtension = true;
-      else if (arg === "--user") targets.push({ kind: "user" });
-      else if (arg === "--sys-prefix") targets.push({ kind: "sys-prefix", python });
-      else if (arg === "--prefix") targets.push({ kind: "prefix", prefix: value(arg, i++) });
-      else if (arg.startsWith("--prefix=")) targets.push({ kind: "prefix", prefix: arg.slice("--prefix=".length) });
-      else if (arg === "--python") python = value(arg, i++);
-      else throw new UsageError(`unknown option for ${command}: ${arg}; valid: --user, --sys-prefix [--python P], --prefix P${command === "install" ? ", --server-extension" : ""}`);
-    }
+    if (values.user) targets.push({ kind: "user" });
+    if (values["sys-prefix"]) targets.push({ kind: "sys-prefix", python: values.python ?? "python3" });
+    if (values.prefix !== undefined) targets.push({ kind: "prefix", prefix: values.prefix });
     if (targets.length > 1) throw new UsageError("choose one of --user, --sys-prefix, --prefix P");
+    if (values.python !== undefined && !values["sys-prefix"]) throw new UsageError("--python goes with --sys-prefix");
     const target = targets[0] ?? { kind: "user" };
-    if (target.kind === "sys-prefix") target.python = python;
-    return command === "install" ? { command, target, serverExtension } : { command, target };
+    return command === "install" ? { command, target, serverExtension: values["server-extension"] === true } : { command, target };
   }
   throw new UsageError(`unknown command "${command}"; valid: kernel, install, uninstall`);
 }

@@ -1,7 +1,7 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { Header, OutputChannel, PublishOptions, setOutputChannel, withParent } from "./channel";
-import { DisplayHandle, bundleOf, clearOutput, display, settleOutputs, updateDisplay } from "./display";
+import { DisplayHandle, outputsOf, clearOutput, display, settleOutputs, updateDisplay } from "./display";
 import { DISPLAY } from "../src/live";
 
 let sent: { msgType: string; content: Record<string, unknown>; options: PublishOptions }[] = [];
@@ -15,7 +15,7 @@ const spec = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark:
 
 test("a Displayable's bundle keeps every MIME type; JSON types stay objects, bytes become base64", async () => {
   const chart = { [DISPLAY]: () => ({ "application/vnd.vegalite.v5+json": spec, "image/svg+xml": "<svg/>", "image/png": new Uint8Array([1, 2, 3]), "text/plain": "chart" }) };
-  const bundle = await bundleOf(chart);
+  const [bundle] = await outputsOf(chart);
   assert.deepEqual(bundle["application/vnd.vegalite.v5+json"], spec);
   assert.equal(bundle["image/svg+xml"], "<svg/>");
   assert.equal(bundle["image/png"], Buffer.from([1, 2, 3]).toString("base64"));
@@ -24,20 +24,22 @@ test("a Displayable's bundle keeps every MIME type; JSON types stay objects, byt
 
 test("a bundle may arrive as a promise; text/plain is filled in when missing", async () => {
   const later = { [DISPLAY]: async () => ({ "text/html": "<b>x</b>" }) };
-  const bundle = await bundleOf(later);
+  const [bundle] = await outputsOf(later);
   assert.equal(bundle["text/html"], "<b>x</b>");
   assert.equal(typeof bundle["text/plain"], "string");
 });
 
 test("bad bundles are rejected with the reason", async () => {
-  await assert.rejects(bundleOf({ [DISPLAY]: () => "html" }), /must return a MIME bundle object, got string/);
-  await assert.rejects(bundleOf({ [DISPLAY]: () => ({ html: "<b/>" }) }), /"html" in a display bundle is not a MIME type/);
+  await assert.rejects(outputsOf({ [DISPLAY]: () => "html" }), /must return a MIME bundle object, got string/);
+  await assert.rejects(outputsOf({ [DISPLAY]: () => ({ html: "<b/>" }) }), /"html" in a display bundle is not a MIME type/);
+  await assert.rejects(outputsOf({ [DISPLAY]: () => [] }), /returned no bundles/);
+  await assert.rejects(outputsOf({ [DISPLAY]: () => [{ "text/plain": "ok" }, "html"] }), /must return a MIME bundle object, got string/);
 });
 
 test("plain values: strings as they are when displayed, quoted as a cell result", async () => {
-  assert.deepEqual(await bundleOf("abc"), { "text/plain": "abc" });
-  assert.deepEqual(await bundleOf("abc", true), { "text/plain": "'abc'" });
-  assert.deepEqual(await bundleOf({ a: 1 }), { "text/plain": "{ a: 1 }" });
+  assert.deepEqual(await outputsOf("abc"), [{ "text/plain": "abc" }]);
+  assert.deepEqual(await outputsOf("abc", true), [{ "text/plain": "'abc'" }]);
+  assert.deepEqual(await outputsOf({ a: 1 }), [{ "text/plain": "{ a: 1 }" }]);
 });
 
 test("display publishes display_data with a display id; updates and clears go out too", async () => {
@@ -61,4 +63,22 @@ test("display publishes display_data with a display id; updates and clears go ou
   );
   assert.deepEqual(sent[3].content, { wait: true });
   assert.throws(() => display(1, { display_id: "" }), /display_id must be a non-empty string/);
+});
+
+test("several bundles are several outputs; each gets its own display id, and an update with fewer empties the rest", async () => {
+  const chartAndTable = { [DISPLAY]: async () => [{ "image/svg+xml": "<svg/>", "text/plain": "chart" }, { "text/html": "<table></table>", "text/plain": "table" }] };
+  await withParent({ msg_id: "cell-2" } as Header, async () => {
+    const handle = display(chartAndTable, { display_id: "d2" });
+    await settleOutputs();
+    await handle.update("just text");
+  });
+  assert.deepEqual(
+    sent.map((s) => [s.msgType, (s.content.transient as { display_id: string }).display_id, (s.content.data as Record<string, unknown>)["text/plain"]]),
+    [
+      ["display_data", "d2", "chart"],
+      ["display_data", "d2#1", "table"],
+      ["update_display_data", "d2", "just text"],
+      ["update_display_data", "d2#1", ""],
+    ],
+  );
 });

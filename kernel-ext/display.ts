@@ -3,8 +3,9 @@
  * `clearOutput` functions notebooks call.
  *
  * A value is shown rich when it implements `[Symbol.for("Jupyter.display")]()` (which may return
- * a Promise of the bundle); everything else is shown as `util.inspect` text. Bundles keep every
- * MIME type they carry; JSON types (vega-lite, widget views) stay objects.
+ * a Promise of the bundle, or several bundles: one output each); everything else is shown as
+ * `util.inspect` text. Bundles keep every MIME type they carry; JSON types (vega-lite, widget
+ * views) stay objects.
  */
 import { randomUUID } from "crypto";
 import { inspect } from "util";
@@ -56,19 +57,34 @@ export function plainText(value: unknown, quoteStrings = false): string {
 }
 
 /**
- * The MIME bundle for a value, awaiting `[DISPLAY]()` when it returns a promise. `asResult`
- * formats plain values as a cell's result (strings quoted, as the Node REPL shows them).
+ * The outputs of a value, one MIME bundle each (several for a chart and its table), awaiting
+ * `[DISPLAY]()` when it returns a promise. `asResult` formats plain values as a cell's result
+ * (strings quoted, as the Node REPL shows them).
  */
-export async function bundleOf(value: unknown, asResult = false): Promise<MimeBundle> {
-  return bundleNow(value, asResult);
+export async function outputsOf(value: unknown, asResult = false): Promise<MimeBundle[]> {
+  return outputsNow(value, asResult);
 }
 
-/** The bundle right away when the value can give it synchronously, else a promise of it. */
-function bundleNow(value: unknown, asResult = false): MimeBundle | Promise<MimeBundle> {
-  if (!isDisplayable(value)) return { "text/plain": plainText(value, asResult) };
+/** The outputs right away when the value can give them synchronously, else a promise of them. */
+function outputsNow(value: unknown, asResult = false): MimeBundle[] | Promise<MimeBundle[]> {
+  if (!isDisplayable(value)) return [{ "text/plain": plainText(value, asResult) }];
   const raw = value[DISPLAY]();
-  return raw instanceof Promise ? raw.then((b) => cleanBundle(b, value)) : cleanBundle(raw, value);
+  return raw instanceof Promise ? raw.then((r) => cleanOutputs(r, value)) : cleanOutputs(raw, value);
 }
+
+function cleanOutputs(raw: unknown, source: unknown): MimeBundle[] {
+  if (!Array.isArray(raw)) return [cleanBundle(raw, source)];
+  if (raw.length === 0) throw new Error(`[Symbol.for("Jupyter.display")]() returned no bundles; return a MIME bundle or a non-empty array of them`);
+  return raw.map((b) => cleanBundle(b, source));
+}
+
+/** The display id of output `part` of a display: the first keeps the id, later ones get a suffix. */
+function partId(displayId: string, part: number): string {
+  return part === 0 ? displayId : `${displayId}#${part}`;
+}
+
+/** How many outputs each display id has shown, so an update with fewer can blank the rest. */
+const partsShown = new Map<string, number>();
 
 export interface DisplayOptions {
   /** Names the output so `updateDisplay` (or the handle) can replace it later. */
@@ -100,20 +116,31 @@ export function display(value: unknown, options: DisplayOptions = {}): DisplayHa
     throw new Error("display_id must be a non-empty string");
   }
   const displayId = options.display_id ?? randomUUID();
-  const send = (data: MimeBundle): void => publish("display_data", { data, metadata: options.metadata ?? {}, transient: { display_id: displayId } });
+  const send = (outputs: MimeBundle[]): void => {
+    partsShown.set(displayId, Math.max(outputs.length, partsShown.get(displayId) ?? 0));
+    outputs.forEach((data, part) => publish("display_data", { data, metadata: options.metadata ?? {}, transient: { display_id: partId(displayId, part) } }));
+  };
   // Synchronous bundles go out at once, keeping their place among prints; asynchronous ones
   // (vega's SVG rendering) go out when ready, and the cell's reply waits for them.
-  const bundle = bundleNow(value);
-  if (bundle instanceof Promise) void trackOutput(bundle.then(send)).catch((e) => process.stderr.write(`display failed: ${(e as Error).message}\n`));
-  else send(bundle);
+  const outputs = outputsNow(value);
+  if (outputs instanceof Promise) void trackOutput(outputs.then(send)).catch((e) => process.stderr.write(`display failed: ${(e as Error).message}\n`));
+  else send(outputs);
   return new DisplayHandle(displayId);
 }
 
-/** Replaces the output shown under `displayId` (`update_display_data`). */
+/**
+ * Replaces the outputs shown under `displayId` (`update_display_data`, one per output). Outputs
+ * the earlier value had and the new one lacks are emptied.
+ */
 export async function updateDisplay(displayId: string, value: unknown, metadata: Record<string, unknown> = {}): Promise<void> {
   if (typeof displayId !== "string" || displayId === "") throw new Error("updateDisplay needs the display_id of an earlier display()");
-  const data = await trackOutput(bundleOf(value));
-  publish("update_display_data", { data, metadata, transient: { display_id: displayId } });
+  const outputs = await trackOutput(outputsOf(value));
+  const shown = Math.max(outputs.length, partsShown.get(displayId) ?? 1);
+  partsShown.set(displayId, shown);
+  for (let part = 0; part < shown; part++) {
+    const data = outputs[part] ?? { "text/plain": "" };
+    publish("update_display_data", { data, metadata, transient: { display_id: partId(displayId, part) } });
+  }
 }
 
 /** Clears the current cell's output; with `wait`, only when the next output arrives (no flicker). */

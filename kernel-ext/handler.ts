@@ -91,6 +91,10 @@ function isInterrupt(e: unknown): boolean {
   return /Script execution was interrupted by `SIGINT`|Interrupted asynchronously/.test(message);
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
 /** Turns whatever a cell threw into the ename/evalue/traceback triple of an `error` message. */
 export function describeError(e: unknown): CellError {
   if (isInterrupt(e)) return { ...INTERRUPTED, traceback: [...INTERRUPTED.traceback] };
@@ -122,6 +126,9 @@ export class ActivationLabHandler extends JupyterHandlerImpl {
   /** The declarations of earlier cells, as tslab's executor holds them (for `prepare`). */
   private declarations = "";
 
+  /** Ends the wait for a promise result (set while one is awaited). */
+  private stopAwaitingResult: (() => void) | undefined;
+
   private constructor(
     private readonly cellExecutor: Executor,
     private readonly converters: LazyConverters,
@@ -139,6 +146,9 @@ export class ActivationLabHandler extends JupyterHandlerImpl {
       log: (value: unknown) => {
         sink.hasValue = true;
         sink.value = value;
+        // The kernel awaits a promise result; handled from here on, its rejection is the cell's
+        // error rather than an "unhandled promise rejection".
+        if (isThenable(value)) value.then(undefined, () => undefined);
       },
       error: (first: unknown, ...rest: unknown[]) => {
         // Diagnostics arrive as a format string; they are taken from the converter instead.
@@ -216,6 +226,7 @@ export class ActivationLabHandler extends JupyterHandlerImpl {
     // Mirror the executor's declarations: they change exactly when a plain cell succeeds.
     const call = this.converters.lastCall as LazyConverters["lastCall"];
     if (ok && plainCell && call?.src === code) this.declarations = call.result.declOutput ?? "";
+    if (ok && this.sink.hasValue && isThenable(this.sink.value)) return this.awaitResult(this.sink.value);
     if (ok) return { ok: true, hasValue: this.sink.hasValue, value: this.sink.value };
     if (this.converters.lastDiagnostics.length > 0) return { ok: false, error: describeDiagnostics(this.converters.lastDiagnostics) };
     // Read through the type: the executor's console callbacks fill the sink during execute().
@@ -223,8 +234,27 @@ export class ActivationLabHandler extends JupyterHandlerImpl {
     return { ok: false, error: describeError(thrown ? thrown.value : new Error("the cell failed")) };
   }
 
+  /**
+   * A promise as the cell's last expression shows as `await` would: its value, or its
+   * rejection as the cell's error. An interrupt stops the wait.
+   */
+  private async awaitResult(result: PromiseLike<unknown>): Promise<CellOutcome> {
+    try {
+      const value = await new Promise((resolve, reject) => {
+        this.stopAwaitingResult = () => reject(INTERRUPTED);
+        result.then(resolve, reject);
+      });
+      return { ok: true, hasValue: true, value };
+    } catch (e) {
+      return { ok: false, error: e === INTERRUPTED ? { ...INTERRUPTED } : describeError(e) };
+    } finally {
+      this.stopAwaitingResult = undefined;
+    }
+  }
+
   /** Stops a running cell: rejects the await of an async cell (sync loops are broken by SIGINT itself). */
   interrupt(): void {
     this.cellExecutor.interrupt();
+    this.stopAwaitingResult?.();
   }
 }

@@ -4,7 +4,7 @@
  *
  *   import { IntSlider, interact, display } from "activation-lab/kernel";
  */
-export { display, updateDisplay, clearOutput, DisplayHandle, bundleOf } from "./display";
+export { display, updateDisplay, clearOutput, DisplayHandle, outputsOf } from "./display";
 export type { DisplayOptions } from "./display";
 export { Widget, WIDGET_PROTOCOL_VERSION, WIDGET_TARGET, WIDGET_CONTROL_TARGET, WIDGET_VIEW_MIME } from "./widget";
 export type { WidgetModelIds, TraitChange, StateChange, CustomHandler } from "./widget";

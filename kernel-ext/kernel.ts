@@ -12,7 +12,7 @@ import { ZmqServer } from "tslab/dist/jupyter";
 import { requestInterrupt, takeInterrupt } from "../src/live";
 import { BinaryLike, Header, OutputChannel, PublishOptions, currentParent, setFallbackParent, setOutputChannel, withParent } from "./channel";
 import { CommManager, setCommManager } from "./comm";
-import { DisplayHandle, bundleOf, settleOutputs } from "./display";
+import { DisplayHandle, outputsOf, settleOutputs } from "./display";
 import { ActivationLabHandler, CellError } from "./handler";
 import { History, HistoryRequest } from "./history";
 import { kernelLog } from "./log";
@@ -344,9 +344,11 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     await settleOutputs();
     if (outcome.ok && outcome.hasValue && !silent && !(outcome.value instanceof DisplayHandle)) {
       try {
-        const data = await bundleOf(outcome.value, true);
-        this.publish("execute_result", { execution_count: count, data, metadata: {} });
-        if (storeHistory) this.history.setOutput(count, String(data["text/plain"] ?? ""));
+        // A result with several outputs (a chart and its table): the last is the execute_result.
+        const outputs = await outputsOf(outcome.value, true);
+        for (const data of outputs.slice(0, -1)) this.publish("display_data", { data, metadata: {}, transient: {} });
+        this.publish("execute_result", { execution_count: count, data: outputs[outputs.length - 1], metadata: {} });
+        if (storeHistory) this.history.setOutput(count, outputs.map((data) => String(data["text/plain"] ?? "")).join("\n"));
       } catch (e) {
         outcome = { ok: false, error: { ename: "DisplayError", evalue: (e as Error).message, traceback: [(e as Error).message] } };
       }

@@ -130,8 +130,17 @@ export class Widget<State extends object> {
     const toSend = Object.fromEntries(
       Object.entries(changed).filter(([key, value]) => !(this.incoming && key in this.incoming && sameValue(this.incoming[key], value))),
     );
-    if (Object.keys(toSend).length > 0) this.sendState(toSend, "update");
+    if (Object.keys(toSend).length > 0) this.sendState(this.forWire(toSend, old), "update");
     return this.notify(changed as Partial<State>, old as Partial<State>, false);
+  }
+
+  /**
+   * The form in which changed traits go out in a kernel "update", given their previous values
+   * (which every front end holds). The default sends them as they are; a subclass may send
+   * less for a large trait (the explorer sends only the curves that changed).
+   */
+  protected forWire(changed: Record<string, unknown>, _previous: Record<string, unknown>): Record<string, unknown> {
+    return changed;
   }
 
   /**

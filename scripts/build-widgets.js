@@ -41,6 +41,9 @@ function inputsHash() {
   const hash = crypto.createHash("sha256");
   const sources = [
     ...filesUnder(path.join(widgets, "src")),
+    // Browser-safe core files the bundle builds from (the widget contract, the palette).
+    ...filesUnder(path.join(root, "src", "contract")),
+    path.join(root, "src", "charts", "palette.ts"),
     ...filesUnder(path.join(widgets, "style")),
     path.join(widgets, "package.json"),
     path.join(widgets, "tsconfig.json"),

@@ -15,6 +15,7 @@ const { spawnSync } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { writeLabSettingsOverrides } = require("./lab-config");
 
 const ROOT = path.resolve(__dirname, "..");
 const STAMPS = path.join(ROOT, ".setup-stamps");
@@ -165,20 +166,15 @@ if (fs.existsSync(path.join(ROOT, "bin", "activation-lab.js"))) {
   const labextension = listFiles("widgets/labextension", /./);
   step(
     "jupyter-install",
-    fingerprint(["bin/activation-lab.js", "package.json", "scripts/setup.js", "kernel-ext/server/activation_lab_server.py", ...labextension], [process.execPath, ROOT]),
+    fingerprint(["bin/activation-lab.js", "package.json", "scripts/setup.js", "scripts/lab-config.js", "kernel-ext/server/activation_lab_server.py", ...labextension], [process.execPath, ROOT]),
     () =>
       fs.existsSync(path.join(VENV, "share", "jupyter", "kernels", "activation-lab", "kernel.json")) &&
       fs.existsSync(path.join(VENV, "etc", "jupyter", "jupyter_server_config.d", "activation_lab_server.json")),
     () => {
       // With the server extension: faster slider steps (widgets/README.md, "Latency").
       run(process.execPath, [path.join(ROOT, "bin", "activation-lab.js"), "install", "--prefix", VENV, "--server-extension"]);
-      // Notebooks saved from this JupyterLab keep their widget state, so they reopen live.
-      const settings = path.join(VENV, "share", "jupyter", "lab", "settings");
-      fs.mkdirSync(settings, { recursive: true });
-      const overridesFile = path.join(settings, "overrides.json");
-      const overrides = fs.existsSync(overridesFile) ? JSON.parse(fs.readFileSync(overridesFile, "utf8")) : {};
-      overrides["@jupyter-widgets/jupyterlab-manager:plugin"] = { ...overrides["@jupyter-widgets/jupyterlab-manager:plugin"], saveState: true };
-      fs.writeFileSync(overridesFile, JSON.stringify(overrides, null, 2) + "\n");
+      // Saved widget state, no news pop-up or fetches (scripts/lab-config.js).
+      writeLabSettingsOverrides(VENV);
     },
   );
 }

@@ -3,15 +3,13 @@
 "use strict";
 const { spawn } = require("child_process");
 const path = require("path");
+const { labArguments } = require("./lab-config");
 
 const ROOT = path.resolve(__dirname, "..");
 const jupyter = path.join(ROOT, ".venv", "bin", "jupyter");
-const extra = process.argv.slice(2);
-const child = spawn(
-  jupyter,
-  ["lab", "--ServerApp.ip=127.0.0.1", `--ServerApp.root_dir=${path.join(ROOT, "notebooks")}`, ...extra],
-  { cwd: ROOT, stdio: "inherit" },
-);
+const { args, notes } = labArguments({ notebooks: path.join(ROOT, "notebooks"), isRoot: process.getuid?.() === 0, extra: process.argv.slice(2) });
+for (const note of notes) console.log(note);
+const child = spawn(jupyter, args, { cwd: ROOT, stdio: "inherit" });
 child.on("error", (e) => {
   console.error(`could not start JupyterLab (${e.message}); run npm run setup first`);
   process.exit(1);

@@ -24,7 +24,7 @@ export type { PropertyRow, Saturation, Init } from "./properties";
 export { curveChartSpec, curveRows, decimate, CURVE_DATASET } from "./charts/curves";
 export { PALETTE, VEGA_LITE_V5_SCHEMA } from "./charts/palette";
 export type { VegaLiteSpec } from "./charts/palette";
-export { renderSvg, chartBundle } from "./charts/render";
+export { renderSvg, chartBundle, chartAndTableOutputs, tableBundle } from "./charts/render";
 export * from "./experiments";
 export { summarize, difference, compare, intervalsOverlap, formatSummary } from "./evidence/summary";
 export type { Summary, Comparison } from "./evidence/summary";
@@ -35,7 +35,7 @@ export type { Claim, ClaimOptions, ClaimVerdict, HoldsResult } from "./evidence/
 export { answer, ANSWER_MIME } from "./evidence/answer";
 export type { Answer, AnswerOptions, FollowUp } from "./evidence/answer";
 export { DISPLAY, isDisplayable, progress, setLiveHost, liveHost, requestInterrupt, takeInterrupt, yieldToEventLoop } from "./live";
-export type { MimeBundle, Displayable, LiveHost, ProgressReporter } from "./live";
+export type { MimeBundle, DisplayOutputs, Displayable, LiveHost, ProgressReporter } from "./live";
 
 export interface ExploreOptions extends CurveOptions {
   showDerivative?: boolean;

@@ -12,9 +12,16 @@ export type MimeBundle = Record<string, unknown>;
 /** The display protocol Deno's kernel and ours share: `obj[DISPLAY]()` returns a MIME bundle. */
 export const DISPLAY = Symbol.for("Jupyter.display");
 
-/** `[DISPLAY]()` may return the bundle or a promise of it (vega's SVG rendering is async). */
+/**
+ * What `[DISPLAY]()` gives: one output's bundle, or several outputs shown one after another
+ * (a chart and its table). A front end shows only one MIME type of an output, so a chart and
+ * a table in one bundle would show one of them; as two outputs, both show everywhere.
+ */
+export type DisplayOutputs = MimeBundle | MimeBundle[];
+
+/** `[DISPLAY]()` may return the outputs or a promise of them (vega's SVG rendering is async). */
 export interface Displayable {
-  [DISPLAY](): MimeBundle | Promise<MimeBundle>;
+  [DISPLAY](): DisplayOutputs | Promise<DisplayOutputs>;
 }
 
 export function isDisplayable(x: unknown): x is Displayable {

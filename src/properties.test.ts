@@ -103,11 +103,12 @@ test("a user-defined activation is measured like a built-in", () => {
   }
 });
 
-test("the table displays as HTML and text, and leaks no tensors", () => {
+test("the table displays as HTML and text only (no JSON tree in JupyterLab), and leaks no tensors", () => {
   const before = tf.memory().numTensors;
   const t = properties(["sigmoid", "gelu"]);
   assert.equal(tf.memory().numTensors, before);
   const bundle = t[DISPLAY]() as Record<string, string>;
+  assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
   assert.match(bundle["text/html"], /<table>.*sigmoid.*\(0, 1\)/s);
   assert.match(bundle["text/html"], /gelu: minimum −?-?0\.17/);
   assert.match(bundle["text/plain"], /sigmoid\s+\(0, 1\)/);

@@ -6,7 +6,7 @@
  */
 import { listActivations, resolveActivations } from "./activations";
 import type { Activation, ActivationLike, Params } from "./activations";
-import { escapeHtml, formatNumber, htmlTable, textTable } from "./charts/render";
+import { escapeHtml, formatNumber, htmlTable, tableBundle, textTable } from "./charts/render";
 import { sample } from "./curves";
 import { DISPLAY, type MimeBundle } from "./live";
 
@@ -230,12 +230,13 @@ export class PropertiesTable extends Array<PropertyRow> {
     return textTable(HEADERS, this.map(cells));
   }
 
+  /** HTML and text only: JupyterLab would show `application/json` as a JSON tree instead of the table. */
   [DISPLAY](): MimeBundle {
     const notes = this.filter((r) => r.minimum).map(
       (r) => `${escapeHtml(r.label)}: minimum ${formatNumber(r.minimum!.value)} at x = ${formatNumber(r.minimum!.x)}`,
     );
     const html = htmlTable(HEADERS, this.map(cells)) + (notes.length ? `<p>Non-monotonic: ${notes.join("; ")}.</p>` : "");
-    return { "text/html": html, "text/plain": this.toString(), "application/json": { rows: [...this].map((r) => ({ ...r, range: r.range.map(String) })) } };
+    return tableBundle(html, this.toString());
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -9,6 +9,8 @@ import { tf } from "../../src/tf";
 import { defineActivation, removeActivation } from "../../src/activations";
 import { ActivationExplorer, explore } from "./explorer";
 import { frontEndUpdate, recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
+import { MODULE_NAME, MODULE_VERSION } from "../../src/contract/module";
+import { applyCurvesPatch, isCurvesPatch, type CurvesState } from "../../src/contract/explorer";
 
 let sent: Sent[] = [];
 let manager: CommManager;
@@ -44,7 +46,6 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 test("the model names match the labextension's module name and version", () => {
   const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../widgets/package.json"), "utf8"));
-  const versionTs = fs.readFileSync(path.resolve(__dirname, "../../../widgets/src/version.ts"), "utf8");
   const root = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../../package.json"), "utf8"));
   assert.equal(pkg.version, root.version, "the labextension is released with the package");
   const w = explore(["relu"]);
@@ -54,8 +55,9 @@ test("the model names match the labextension's module name and version", () => {
   const [major, minor] = pkg.version.split(".");
   assert.match(w.get("_model_module_version"), new RegExp(`^\\^${major}\\.${minor}\\.`));
   assert.equal(w.get("_view_module_version"), w.get("_model_module_version"));
-  assert.match(versionTs, new RegExp(`MODULE_VERSION = "${pkg.version.replace(/\./g, "\\.")}"`));
-  assert.match(versionTs, new RegExp(`MODULE_NAME = "${pkg.name}"`));
+  // The bundle registers its models under the contract's name and version (widgets/src/version.ts re-exports them).
+  assert.equal(MODULE_VERSION, pkg.version);
+  assert.equal(MODULE_NAME, pkg.name);
   w.close();
 });
 
@@ -177,5 +179,90 @@ test("the display bundle carries the widget view and a static v5 chart with SVG"
   assert.match(spec.$schema, /vega-lite\/v5/);
   assert.match(String(bundle["image/svg+xml"]), /^<svg[\s\S]*<path/);
   assert.match(String(bundle["text/plain"]), /tanh/);
+  w.close();
+});
+
+/** The kernel "update" messages sent so far that carry curves, with their buffers' sizes. */
+function curveUpdates(): { state: Record<string, unknown>; paths: (string | number)[][]; bytes: number; buffers: ArrayBufferView[] }[] {
+  return sent
+    .filter((s) => s.msgType === "comm_msg" && (s.content.data as { method?: string }).method === "update" && "curves" in ((s.content.data as { state?: object }).state ?? {}))
+    .map((s) => {
+      const data = s.content.data as { state: Record<string, unknown>; buffer_paths: (string | number)[][] };
+      const buffers = (s.options.buffers ?? []) as ArrayBufferView[];
+      return { state: data.state, paths: data.buffer_paths, bytes: buffers.reduce((n, b) => n + b.byteLength, 0), buffers };
+    });
+}
+
+/** The curves a front end holds after an update, given what it held before (as the bundle applies it). */
+function held(before: CurvesState | null, update: ReturnType<typeof curveUpdates>[number]): CurvesState {
+  const curves = structuredClone(update.state.curves) as Record<string, unknown>;
+  update.paths.forEach((p, i) => {
+    let target = { curves } as Record<string | number, unknown>;
+    for (const key of p.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+    const buf = update.buffers[i];
+    target[p[p.length - 1]] = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+  });
+  return isCurvesPatch(curves) ? (applyCurvesPatch(before, curves) as CurvesState) : (curves as unknown as CurvesState);
+}
+
+test("one slider step sends only the moved series' f and f′ (160 KB, not 720 KB, at 20,001 points × 4)", async () => {
+  const points = 20_001;
+  const w = explore(["relu", "leaky_relu", "elu", "swish"], { points });
+  await w.whenIdle();
+  const [first] = curveUpdates();
+  assert.equal(first.bytes, (1 + 4 * 2) * points * 4, "the first curves carry the grid and every series");
+  const before = held(null, first);
+  sent.length = 0;
+  await frontEnd(w, { params: { ...w.get("params"), leaky_relu: { alpha: 0.2 } } });
+  await w.whenIdle();
+  const updates = curveUpdates();
+  assert.equal(updates.length, 1, "one update per change");
+  assert.deepEqual(updates[0].paths, [["curves", "series", 1, "y"], ["curves", "series", 1, "dy"]]);
+  assert.equal(updates[0].bytes, 2 * points * 4);
+  // The front end's curves after the patch equal the kernel's, value for value.
+  const after = held(before, updates[0]);
+  const kernel = w.get("curves")!;
+  assert.deepEqual(after.x, kernel.x);
+  kernel.series.forEach((s, k) => {
+    assert.equal(after.series[k].name, s.name);
+    assert.deepEqual(after.series[k].y, s.y, `${s.name} f`);
+    assert.deepEqual(after.series[k].dy, s.dy, `${s.name} f′`);
+  });
+  assert.ok(Math.abs(after.series[1].y[0] - 0.2 * -6) < 1e-6, "leaky_relu(-6) with alpha 0.2");
+  assert.equal(after.series[0].y, before.series[0].y, "unchanged series keep their arrays in the front end");
+  w.close();
+});
+
+test("a new grid sends the whole curves again; a new activation sends its own buffers only", async () => {
+  const w = explore(["relu", "elu"], { points: 101 });
+  await w.whenIdle();
+  sent.length = 0;
+  await frontEnd(w, { points: 201 });
+  await w.whenIdle();
+  let updates = curveUpdates();
+  assert.equal(updates.length, 1);
+  assert.equal(updates[0].bytes, (1 + 2 * 2) * 201 * 4);
+  assert.ok(!isCurvesPatch(updates[0].state.curves));
+  sent.length = 0;
+  await frontEnd(w, { activations: ["relu", "elu", "gelu"] });
+  await w.whenIdle();
+  updates = curveUpdates();
+  assert.equal(updates.length, 1);
+  assert.deepEqual(updates[0].paths, [["curves", "series", 2, "y"], ["curves", "series", 2, "dy"]]);
+  w.close();
+});
+
+test("params that leave out shown activations get their defaults filled in with one update, not two", async () => {
+  const w = explore(["leaky_relu", "elu"], { points: 11 });
+  await w.whenIdle();
+  sent.length = 0;
+  await frontEnd(w, { params: { leaky_relu: { alpha: 0.3 } } });
+  await w.whenIdle();
+  const updates = curveUpdates();
+  assert.equal(updates.length, 1, "one update per change");
+  assert.deepEqual(updates[0].state.params, { leaky_relu: { alpha: 0.3 }, elu: { alpha: 1 } });
+  assert.deepEqual(w.get("params"), { leaky_relu: { alpha: 0.3 }, elu: { alpha: 1 } });
+  const kernelUpdates = sent.filter((s) => s.msgType === "comm_msg" && (s.content.data as { method?: string }).method === "update");
+  assert.equal(kernelUpdates.length, 1, "and no other kernel update");
   w.close();
 });

@@ -11,7 +11,9 @@ import { curveChartSpec } from "../../src/charts/curves";
 import { chartBundle } from "../../src/charts/render";
 import type { MimeBundle } from "../../src/live";
 import { Widget } from "../widget";
-import { WIDGETS_MODULE, WIDGETS_MODULE_VERSION } from "./module";
+import { EXPLORER_MODEL_IDS, curvesForWire, explorerDefaults, type CurvesState, type ExplorerState, type ParamSpecState } from "../../src/contract/explorer";
+
+export type { CurvesState, ExplorerState, ParamSpecState } from "../../src/contract/explorer";
 
 export const EXPLORER_DEFAULT_ACTIVATIONS = ["relu", "gelu", "sigmoid", "tanh"];
 
@@ -22,36 +24,6 @@ export interface ExploreOptions {
   showDerivative?: boolean;
   /** Parameters per activation name, e.g. `{ leaky_relu: { alpha: 0.1 } }`. */
   params?: Record<string, Params>;
-}
-
-/** A parameter slider's description, as the view needs it. */
-export interface ParamSpecState {
-  name: string;
-  default: number;
-  min?: number;
-  max?: number;
-  slider: [number, number];
-  doc: string;
-}
-
-export interface CurvesState {
-  x: Float32Array;
-  series: { name: string; label: string; params: Params; y: Float32Array; dy: Float32Array }[];
-}
-
-export interface ExplorerState {
-  activations: string[];
-  params: Record<string, Params>;
-  x_range: [number, number];
-  points: number;
-  show_derivative: boolean;
-  curves: CurvesState | null;
-  error: string;
-  /** Every registered activation, user-defined ones included: the picker's choices. */
-  available: string[];
-  param_specs: Record<string, ParamSpecState[]>;
-  /** The tfjs backend the curves were computed on. */
-  backend: string;
 }
 
 /**
@@ -121,6 +93,8 @@ export class ActivationExplorer extends Widget<ExplorerState> {
   private registryKey = "";
   private dirty = false;
   private lastGood: CurveSet | undefined;
+  /** True while a recomputation publishes its result. */
+  private publishing = false;
   /** Resolves once the first curves (or the first error) are in the state. */
   readonly ready: Promise<void>;
 
@@ -136,24 +110,21 @@ export class ActivationExplorer extends Widget<ExplorerState> {
     checkExplorerPoints(points);
     const available = listActivations();
     super({
-      _model_name: "ActivationExplorerModel",
-      _model_module: WIDGETS_MODULE,
-      _model_module_version: WIDGETS_MODULE_VERSION,
-      _view_name: "ActivationExplorerView",
-      _view_module: WIDGETS_MODULE,
-      _view_module_version: WIDGETS_MODULE_VERSION,
+      ...EXPLORER_MODEL_IDS,
+      ...explorerDefaults(),
       activations: names,
       params,
       x_range: [from, to],
       points,
       show_derivative: options.showDerivative ?? true,
-      curves: null,
-      error: "",
       available,
       param_specs: allParamSpecs(available),
-      backend: "",
     });
-    this.on("change", ({ changed }) => {
+    this.on("change", ({ changed, fromFrontEnd }) => {
+      // The parameters a recomputation fills in (defaults of activations the front end's
+      // `params` left out) are its result, not a new input: recomputing again would send the
+      // same curves a second time.
+      if (this.publishing && !fromFrontEnd) return;
       if (INPUT_TRAITS.some((k) => k in changed)) this.schedule();
     });
     this.ready = this.schedule();
@@ -209,13 +180,18 @@ export class ActivationExplorer extends Widget<ExplorerState> {
       this.lastGood = set;
       // Parameters the kernel filled in (defaults of a newly picked activation) go back too.
       const params = Object.fromEntries(acts.map((a) => [a.name, { ...a.params }]));
-      await this.set({
-        curves: { x: set.x, series: set.series.map((s) => ({ name: s.name, label: s.label, params: s.params, y: s.y, dy: s.dy })) },
-        params,
-        error: "",
-        backend: set.backend.name,
-        ...this.registryState(),
-      });
+      this.publishing = true;
+      try {
+        await this.set({
+          curves: { x: set.x, series: set.series.map((s) => ({ name: s.name, label: s.label, params: s.params, y: s.y, dy: s.dy })) },
+          params,
+          error: "",
+          backend: set.backend.name,
+          ...this.registryState(),
+        });
+      } finally {
+        this.publishing = false;
+      }
     } catch (e) {
       await this.set({ error: (e as Error).message });
     }
@@ -244,6 +220,12 @@ export class ActivationExplorer extends Widget<ExplorerState> {
     if (key === this.registryKey) return {};
     this.registryKey = key;
     return { available, param_specs: allParamSpecs(available) };
+  }
+
+  /** Curves after the first go out as a patch: the grid and unchanged series stay in the front end. */
+  protected override forWire(changed: Record<string, unknown>, previous: Record<string, unknown>): Record<string, unknown> {
+    if (!("curves" in changed) || changed.curves === null) return changed;
+    return { ...changed, curves: curvesForWire((previous.curves ?? null) as CurvesState | null, changed.curves as CurvesState) };
   }
 
   /** A static chart of the last good curves, for exports and front ends without the extension. */

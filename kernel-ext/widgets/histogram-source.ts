@@ -38,7 +38,7 @@ const STEP_KEYS = ["gradients", "histograms", "snapshots", "steps"] as const;
 
 const SHAPE_HINT =
   "expected a GradientFlow ({ runs: [{ activation, layers: [{ layer, grad: { histogram, ... } }] }] }) " +
-  "or a TrainingRun ({ runs: [{ activation, gradients: [{ step, layers: [...] }] }] })";
+  "or a TrainingRun ({ runs: [{ activation, steps: [{ step, layers: [...] }] }] })";
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);

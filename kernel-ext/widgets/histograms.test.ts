@@ -121,7 +121,7 @@ test("bad selections set an error with the valid choices and keep the shown data
 });
 
 test("bad data or options throw and say what shape is expected", () => {
-  assert.throws(() => gradientHistograms({}), /needs data with runs; expected a GradientFlow/);
+  assert.throws(() => gradientHistograms({}), /needs data with runs; expected a GradientFlow .* or a TrainingRun \(\{ runs: \[\{ activation, steps: \[\{ step, layers/);
   assert.throws(() => gradientHistograms({ runs: [{ activation: "relu", layers: [{ layer: 1 }] }] }), /no grad.histogram/);
   assert.throws(() => gradientHistograms(trainingRunFixture(), { layers: 2 } as never), /unknown gradientHistograms option "layers"; valid options: activations, layer, step, logScale/);
   assert.throws(() => gradientHistograms(trainingRunFixture(), { layer: 0 }), /layer must be an integer from 1 to 2/);

@@ -1,7 +1,5 @@
 /**
- * Which front-end module draws our widgets. The labextension in widgets/ registers the
- * module under this name and version; JupyterLab's widget manager resolves the models by
- * matching them, so they must equal widgets/package.json's name and version (a test checks).
+ * Which front-end module draws our widgets: the name and version range the kernel sends,
+ * defined once for the kernel and the bundle (src/contract/module.ts).
  */
-export const WIDGETS_MODULE = "activation-lab";
-export const WIDGETS_MODULE_VERSION = "^0.1.0";
+export { MODULE_NAME as WIDGETS_MODULE, MODULE_VERSION_RANGE as WIDGETS_MODULE_VERSION } from "../../src/contract/module";

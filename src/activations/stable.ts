@@ -8,11 +8,6 @@
  */
 import { tf, type Tensor } from "../tf";
 
-/** min(x, 0) = x − relu(x). */
-export function minZero(x: Tensor): Tensor {
-  return tf.sub(x, tf.relu(x));
-}
-
 /** tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7, no overflow for any x). */
 export function tanhViaSigmoid(x: Tensor): Tensor {
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
@@ -41,11 +36,6 @@ export function softplusStable(x: Tensor): Tensor {
 export function expOrOne(x: Tensor): Tensor {
   const e = tf.elu(x);
   return tf.add(tf.sub(e, tf.relu(e)), 1);
-}
-
-/** e^x on the negative branch only: exp(min(x, 0)), so the unused branch never overflows. */
-export function expNegativePart(x: Tensor): Tensor {
-  return expOrOne(x);
 }
 
 /**
@@ -113,11 +103,6 @@ export function normalCdfPlusXPdf(x: Tensor): Tensor {
   const out = tf.add(cdf, xPdf);
   tf.dispose([cdf, xPdf]);
   return out;
-}
-
-/** 1 where x > 0, else 0 (0 at x = 0) — one cheap kernel, and autodiff passes through it. */
-export function stepPositive(x: Tensor): Tensor {
-  return tf.step(x);
 }
 
 /**

@@ -29,14 +29,15 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 export interface ChartBundleInput {
   spec: VegaLiteSpec;
   text: string;
-  html?: string;
 }
 
 /**
- * A MIME bundle with the chart three ways: vega-lite (an object, drawn by JupyterLab's own
- * renderer), a server-side SVG (exports, GitHub) and text (terminals), plus optional HTML.
+ * One output with the chart three ways: vega-lite (an object, drawn by JupyterLab's own
+ * renderer), a server-side SVG (exports, GitHub) and text (terminals). No `text/html` and no
+ * `application/json` here: JupyterLab shows only the highest-ranked type of an output, and
+ * both rank above vega-lite there.
  */
-export async function chartBundle({ spec, text, html }: ChartBundleInput): Promise<MimeBundle> {
+export async function chartBundle({ spec, text }: ChartBundleInput): Promise<MimeBundle> {
   const bundle: MimeBundle = {
     "application/vnd.vegalite.v5+json": spec,
     "text/plain": text,
@@ -47,8 +48,31 @@ export async function chartBundle({ spec, text, html }: ChartBundleInput): Promi
     // A chart that fails to render must not hide the data: keep the other representations.
     bundle["text/plain"] = `${text}\n(SVG rendering failed: ${(e as Error).message})`;
   }
-  if (html !== undefined) bundle["text/html"] = html;
   return bundle;
+}
+
+export interface ChartAndTableInput {
+  spec: VegaLiteSpec;
+  /** The result's title: the chart output's text. */
+  title: string;
+  /** The table as an HTML `<table>` and as fixed-width text. */
+  html: string;
+  text: string;
+}
+
+/**
+ * A result with a chart and a table, as two outputs shown one after the other: the chart
+ * (vega-lite, SVG, text) and the table (HTML, text). Each front end shows one MIME type per
+ * output (JupyterLab ranks `text/html` above vega-lite, nbconvert and GitHub take HTML or
+ * SVG), so only separate outputs show both everywhere.
+ */
+export async function chartAndTableOutputs({ spec, title, html, text }: ChartAndTableInput): Promise<MimeBundle[]> {
+  return [await chartBundle({ spec, text: `${title} (chart)` }), tableBundle(html, text)];
+}
+
+/** One output holding a table: HTML for notebooks and exports, text for terminals. */
+export function tableBundle(html: string, text: string): MimeBundle {
+  return { "text/html": html, "text/plain": text };
 }
 
 /** Escapes text for HTML tables. */

@@ -119,10 +119,14 @@ test("every experiment displays a vega-lite v5 chart with an SVG, an HTML table 
     await dataDrift({ activations: ["relu"], epochs: 2, n: 20 }),
   ];
   for (const r of results) {
-    const bundle = await r[DISPLAY]();
-    assert.match(String((bundle["application/vnd.vegalite.v5+json"] as { $schema: string }).$schema), /vega-lite\/v5/);
-    assert.match(String(bundle["image/svg+xml"]), /^<svg/, r.constructor.name);
-    assert.match(String(bundle["text/html"]), /<table>/);
-    assert.equal(bundle["text/plain"], r.toString());
+    // Two outputs, chart then table: JupyterLab shows one type per output and ranks HTML over vega-lite.
+    const [chart, table, ...more] = await r[DISPLAY]();
+    assert.equal(more.length, 0);
+    assert.deepEqual(Object.keys(chart).sort(), ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"], r.constructor.name);
+    assert.match(String((chart["application/vnd.vegalite.v5+json"] as { $schema: string }).$schema), /vega-lite\/v5/);
+    assert.match(String(chart["image/svg+xml"]), /^<svg/, r.constructor.name);
+    assert.deepEqual(Object.keys(table).sort(), ["text/html", "text/plain"]);
+    assert.match(String(table["text/html"]), /<table>/);
+    assert.equal(table["text/plain"], r.toString());
   }
 });

@@ -93,5 +93,5 @@ test("charts and tables with several seeds: mean line with a 95 % band, `mean ±
   assert.equal(row.seeds, 4);
   assert.ok(row.lo < row.gradNorm && row.hi > row.gradNorm);
   assert.match(flow.toString(), /tanh\s+glorot\s+\w+\s+\S+\s+\S+ ± \S+/);
-  assert.match(String((await flow[DISPLAY]())["image/svg+xml"]), /^<svg/, "the band layer compiles and renders");
+  assert.match(String((await flow[DISPLAY]())[0]["image/svg+xml"]), /^<svg/, "the band layer compiles and renders");
 });

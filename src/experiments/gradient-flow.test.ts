@@ -202,17 +202,19 @@ test("no tensors leak across 100 runs", async () => {
   assert.equal(tf.memory().numTensors, before);
 });
 
-test("displays as a vega-lite v5 log-scale chart, an SVG, an HTML table and text", async () => {
+test("displays as two outputs: a vega-lite v5 log-scale chart with its SVG, then an HTML and text table", async () => {
   const flow = await gradientFlow({ activations: ["sigmoid", "relu"], depth: 5, width: 16, batch: 16 });
-  const bundle = await flow[DISPLAY]();
+  const [bundle, table] = await flow[DISPLAY]();
+  assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(table).sort(), ["text/html", "text/plain"]);
   const spec = bundle["application/vnd.vegalite.v5+json"] as { $schema: string; encoding: { y: { scale: { type: string } } }; data: { values: { layer: number; gradNorm: number }[] } };
   assert.match(spec.$schema, /vega-lite\/v5/);
   assert.equal(spec.encoding.y.scale.type, "log");
   assert.equal(spec.data.values.length, 10);
   assert.equal(spec.data.values[0].gradNorm, flow.runs[0].layers[0].grad.norm);
   assert.match(String(bundle["image/svg+xml"]), /^<svg/);
-  assert.match(String(bundle["text/html"]), /<table>.*sigmoid.*relu/s);
-  assert.match(String(bundle["text/plain"]), /sigmoid\s+glorot\s+(vanishing|healthy|exploding)/);
+  assert.match(String(table["text/html"]), /<table>.*sigmoid.*relu/s);
+  assert.match(String(table["text/plain"]), /sigmoid\s+glorot\s+(vanishing|healthy|exploding)/);
   // JSON round trip: vega tags inline data rows with symbol ids while rendering the SVG.
   assert.deepEqual(flow.toSpec(), JSON.parse(JSON.stringify(spec)));
 });

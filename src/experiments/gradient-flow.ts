@@ -12,7 +12,7 @@ import { ready } from "../backend";
 import { DISPLAY, progress, takeInterrupt, yieldToEventLoop, type MimeBundle } from "../live";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { dataset, DATASET_NAMES, type DatasetName } from "../datasets";
-import { chartBundle, formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
+import { chartAndTableOutputs, formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
 import { gradientFlowSpec } from "../charts/gradient-flow";
 import { checkChoice, checkInt, checkKeys, checkSeeds, checkUniqueLabels, withContext } from "./options";
 import { stuckThreshold } from "./health";
@@ -330,8 +330,9 @@ export class GradientFlow {
     return `${this.title()}\n${gradientFlowTable(this.runs, "text")}`;
   }
 
-  async [DISPLAY](): Promise<MimeBundle> {
-    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html: gradientFlowTable(this.runs, "html", this.title()) });
+  /** Two outputs: the chart, then the table. */
+  async [DISPLAY](): Promise<MimeBundle[]> {
+    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html: gradientFlowTable(this.runs, "html", this.title()), text: this.toString() });
   }
 
   private title(): string {

@@ -34,11 +34,6 @@ export function checkChoice<T extends string>(fn: string, name: string, value: u
   return value as T;
 }
 
-export function checkBoolean(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw new TypeError(`${fn}: ${name} must be true or false, got ${describe(value)}`);
-  return value;
-}
-
 /** Re-throws an activation lookup error with the experiment and option it came from. */
 export function withContext<T>(fn: string, name: string, body: () => T): T {
   try {

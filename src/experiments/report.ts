@@ -1,6 +1,6 @@
 /** What every experiment result shares: a chart, a table, and the three ways to show them. */
 import { DISPLAY, type MimeBundle } from "../live";
-import { chartBundle, htmlTable, textTable } from "../charts/render";
+import { chartAndTableOutputs, htmlTable, textTable } from "../charts/render";
 import type { VegaLiteSpec } from "../charts/palette";
 
 export abstract class ExperimentResult {
@@ -14,9 +14,10 @@ export abstract class ExperimentResult {
     return `${this.title()}\n${textTable(headers, rows)}`;
   }
 
-  async [DISPLAY](): Promise<MimeBundle> {
+  /** Two outputs: the chart, then the table. */
+  async [DISPLAY](): Promise<MimeBundle[]> {
     const { headers, rows } = this.table();
-    return chartBundle({ spec: this.toSpec(), text: this.toString(), html: htmlTable(headers, rows, this.title()) });
+    return chartAndTableOutputs({ spec: this.toSpec(), title: this.title(), html: htmlTable(headers, rows, this.title()), text: this.toString() });
   }
 }
 

@@ -191,5 +191,5 @@ test("seeds, validation and charts: mean with a band, `mean ± half-width` in th
   assert.ok(Math.abs(point.value - s.mean) < 1e-12 && point.n === 3);
   assert.ok(point.lo <= point.value && point.hi >= point.value);
   assert.match(run.toString(), /relu\s+he\s+3\s+4\s+\S+ ± \S+/);
-  assert.match(String((await run[DISPLAY]())["image/svg+xml"]), /^<svg/, "the band layers compile and render");
+  assert.match(String((await run[DISPLAY]())[0]["image/svg+xml"]), /^<svg/, "the band layers compile and render");
 });

@@ -145,9 +145,11 @@ test("no tensors leak across 100 training runs", async () => {
   assert.equal(tf.memory().numTensors, before);
 });
 
-test("displays training and validation curves beside dead and stuck units: vega-lite v5, SVG, HTML and text", async () => {
+test("displays training and validation curves beside dead and stuck units (vega-lite v5 and SVG), then the table (HTML and text)", async () => {
   const run = await train({ activations: ["relu", "elu"], epochs: 4, n: 40, recordEvery: 2 });
-  const bundle = await run[DISPLAY]();
+  const [bundle, table] = await run[DISPLAY]();
+  assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.vegalite.v5+json", "image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(table).sort(), ["text/html", "text/plain"]);
   const spec = bundle["application/vnd.vegalite.v5+json"] as { $schema: string; hconcat: { data: { values: unknown[] }; layer?: unknown[] }[] };
   assert.match(spec.$schema, /vega-lite\/v5/);
   assert.equal(spec.hconcat.length, 3, "loss, accuracy, unit health");
@@ -155,6 +157,6 @@ test("displays training and validation curves beside dead and stuck units: vega-
   assert.equal(spec.hconcat[0].layer?.length, 1, "one seed: a line, no band");
   assert.equal(spec.hconcat[2].data.values.length, 2 * 3 * 3 * 2, "dead and stuck share per activation, record and layer");
   assert.match(String(bundle["image/svg+xml"]), /^<svg/);
-  assert.match(String(bundle["text/html"]), /<table>.*relu.*elu/s);
-  assert.match(String(bundle["text/plain"]), /Training on spiral/);
+  assert.match(String(table["text/html"]), /<table>.*relu.*elu/s);
+  assert.match(String(table["text/plain"]), /Training on spiral/);
 });

@@ -11,7 +11,7 @@ import { DISPLAY, progress, type MimeBundle } from "../live";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { dataset as makeDataset, DATASET_NAMES, type Dataset, type DatasetName } from "../datasets";
-import { chartBundle, htmlTable, summaryCell, textTable } from "../charts/render";
+import { chartAndTableOutputs, htmlTable, summaryCell, textTable } from "../charts/render";
 import { trainingSpec } from "../charts/training";
 import { checkChoice, checkInt, checkKeys, checkNumber, checkSeeds, checkUniqueLabels, withContext } from "./options";
 import { splitRandom, splitStratified, type Split } from "../datasets/split";
@@ -458,8 +458,9 @@ export class TrainingRun {
     return `${this.title()}\n${textTable(this.headers(), this.rows())}`;
   }
 
-  async [DISPLAY](): Promise<MimeBundle> {
-    return chartBundle({ spec: this.toSpec() as never, text: this.toString(), html: htmlTable(this.headers(), this.rows(), this.title()) });
+  /** Two outputs: the chart, then the table. */
+  async [DISPLAY](): Promise<MimeBundle[]> {
+    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html: htmlTable(this.headers(), this.rows(), this.title()), text: this.toString() });
   }
 
   private headers(): string[] {

@@ -128,11 +128,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   }
   if (Object.keys(userConfig).length > 0) fs.writeFileSync(serverConfig, JSON.stringify(userConfig));
   for (const nb of options.notebooks) fs.copyFileSync(nb, path.join(dirs.root, path.basename(nb)));
-  writeSettings(dirs.settings, {
-    // No news or update pop-ups over the notebook.
-    "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false },
-    ...(options.settings ?? {}),
-  });
+  // No news or update pop-ups: .venv's settings overrides see to that, as in `npm start`
+  // (scripts/lab-config.js), and the browser test checks it.
+  writeSettings(dirs.settings, options.settings ?? {});
 
   const port = await freePort();
   const token = crypto.randomBytes(16).toString("hex");

@@ -1,7 +1,7 @@
 /**
  * Real-client tests of the kernel, written in Python with jupyter_client and nbclient (the
  * clients JupyterLab's server and CI use): comms and widgets (test_comms.py), robustness
- * (test_robustness.py) and a headless notebook run with saved widget state (test_nbclient.py).
+ * (test_robustness.py), what results show (test_results.py) and a headless notebook run with saved widget state (test_nbclient.py).
  * Each suite runs in a fresh kernel started from an empty folder.
  */
 import { test, before, after } from "node:test";
@@ -39,6 +39,10 @@ test("failing cells, interrupts, malformed comms and 1,000 widget round trips le
   // --expose-gc lets the memory check compare live heaps after full collections.
   const output = await suite("test_robustness", 15, { NODE_OPTIONS: "--expose-gc" });
   assert.match(output, /live heap [+-][\d.]+ MB \(gc: function\)/, `the heap measurement did not run with gc:\n${output}`);
+});
+
+test("results: a promise shows its awaited value or its rejection as the error; charts and tables are separate outputs", { timeout: 300_000 }, async () => {
+  await suite("test_results", 7);
 });
 
 test("a widget notebook executed with nbclient saves counts and renderable widget state", { timeout: 300_000 }, async () => {

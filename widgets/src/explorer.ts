@@ -9,33 +9,28 @@ import { ChartHost, type ChartElement } from "./chart-host";
 import { checkboxControl, element, isolateKeys, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
 import { DERIVATIVE_SIGNAL, Y_DOMAIN_SIGNAL, changedSeries, explorerSpec, fillView, modifySeries, sameDomain, yDomain, type CurveData } from "./explorer-chart";
 import { seriesColour } from "./palette";
-import { MODULE_NAME, MODULE_VERSION } from "./version";
+import { EXPLORER_MODEL_IDS, applyCurvesPatch, explorerDefaults, isCurvesPatch, type ParamSpecState, type ParamsState } from "../../src/contract/explorer";
 
-/** One parameter's slider description, as the kernel sends it in `param_specs`. */
-export interface ParamSpecState {
-  name: string;
-  default: number;
-  min?: number;
-  max?: number;
-  slider: [number, number];
-  doc?: string;
+/** A curves update that left out the grid and unchanged series (src/contract/explorer.ts). */
+interface DecodedPatch {
+  patch: true;
+  series: { name: string; label: string; y?: Float32Array; dy?: Float32Array }[];
 }
 
-type ParamsState = Record<string, Record<string, number>>;
-
-function decodeCurves(value: unknown): CurveData | null {
+function decodeCurves(value: unknown): CurveData | DecodedPatch | null {
   if (value === null || value === undefined) return null;
-  const raw = value as { x: unknown; series: { name: string; label?: string; y: unknown; dy: unknown }[] };
-  const x = toFloat32(raw.x, "curves.x");
-  return {
-    x,
-    series: (raw.series ?? []).map((s, k) => ({
-      name: s.name,
-      label: s.label ?? s.name,
-      y: toFloat32(s.y, `curves.series[${k}].y`),
-      dy: toFloat32(s.dy, `curves.series[${k}].dy`),
-    })),
-  };
+  const raw = value as { x?: unknown; series: { name: string; label?: string; y?: unknown; dy?: unknown }[] };
+  const patch = isCurvesPatch(value);
+  // In a patch a series without buffers keeps the ones the model holds.
+  const buffer = (v: unknown, what: string) => (patch && v === undefined ? undefined : toFloat32(v, what));
+  const series = (raw.series ?? []).map((s, k) => ({
+    name: s.name,
+    label: s.label ?? s.name,
+    y: buffer(s.y, `curves.series[${k}].y`),
+    dy: buffer(s.dy, `curves.series[${k}].dy`),
+  }));
+  if (patch) return { patch: true, series };
+  return { x: toFloat32(raw.x, "curves.x"), series: series as CurveData["series"] };
 }
 
 function encodeCurves(value: CurveData | null): unknown {
@@ -48,25 +43,15 @@ function encodeCurves(value: CurveData | null): unknown {
 
 export class ActivationExplorerModel extends DOMWidgetModel {
   override defaults() {
-    return {
-      ...super.defaults(),
-      _model_name: "ActivationExplorerModel",
-      _model_module: MODULE_NAME,
-      _model_module_version: MODULE_VERSION,
-      _view_name: "ActivationExplorerView",
-      _view_module: MODULE_NAME,
-      _view_module_version: MODULE_VERSION,
-      activations: [] as string[],
-      params: {} as ParamsState,
-      x_range: [-6, 6] as [number, number],
-      points: 1201,
-      show_derivative: true,
-      curves: null as CurveData | null,
-      error: "",
-      available: [] as string[],
-      param_specs: {} as Record<string, ParamSpecState[]>,
-      backend: "",
-    };
+    return { ...super.defaults(), ...EXPLORER_MODEL_IDS, ...explorerDefaults() };
+  }
+
+  /** A curves patch becomes whole curves here, reusing the arrays of series it left out. */
+  override set_state(state: Record<string, unknown>): void {
+    if (isCurvesPatch(state.curves)) {
+      state = { ...state, curves: applyCurvesPatch(this.get("curves") as CurveData | null, state.curves as DecodedPatch) };
+    }
+    super.set_state(state);
   }
 
   static override serializers: ISerializers = {
