@@ -5,6 +5,7 @@
 import { installCompilerResolution, installRuntimeResolution } from "./resolve";
 import { ActivationLabKernel } from "./kernel";
 import { kernelLog } from "./log";
+import { parentToWatch, watchParent } from "./parent";
 
 export async function runKernel(connectionFile: string, version: string): Promise<ActivationLabKernel> {
   installRuntimeResolution();
@@ -24,6 +25,13 @@ export async function runKernel(connectionFile: string, version: string): Promis
   });
   guardProcessErrors();
   await kernel.init();
+  const parent = parentToWatch();
+  if (parent !== undefined) {
+    watchParent(parent, () => {
+      kernelLog(`the process that started the kernel (pid ${parent}) is gone; exiting`);
+      process.exit(0);
+    });
+  }
   kernelLog(`kernel ${version} listening (${process.cwd()})`);
   return kernel;
 }

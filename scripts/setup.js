@@ -6,7 +6,8 @@
  *
  *   1. npm dependencies (npm ci)          4. the widgets labextension build
  *   2. TypeScript build to dist/           5. kernelspec + labextension into .venv
- *   3. .venv with JupyterLab & friends     6. (--for-tests) test-only Python packages
+ *   3. .venv with JupyterLab & friends     6. (--for-tests) test-only Python packages, and
+ *                                             .venv as a JupyterHub single-user environment
  *
  * Flags: --quiet (only say what is being done), --for-tests, --force (ignore stamps).
  */
@@ -177,6 +178,42 @@ if (fs.existsSync(path.join(ROOT, "bin", "activation-lab.js"))) {
       writeLabSettingsOverrides(VENV);
     },
   );
+}
+
+// 6b. (--for-tests) The hub tests: .venv as a JupyterHub single-user environment, set up by the
+// script the single-user image runs (scripts/install-singleuser.js).
+if (forTests) {
+  step(
+    "jupyterhub-single-user",
+    fingerprint(["scripts/install-singleuser.js", "scripts/lab-config.js", "scripts/requirements-singleuser.txt", "scripts/requirements.txt", "kernel-ext/server/activation_lab_server.py", "package.json", "scripts/setup.js"], [process.execPath, ROOT]),
+    () => spawnSync(VENV_PY, ["-c", "import jupyterhub.singleuser"], { stdio: "ignore" }).status === 0,
+    () => {
+      provideJupyterHub();
+      run(process.execPath, [path.join(ROOT, "scripts", "install-singleuser.js"), "--python", VENV_PY, "--no-pip"]);
+    },
+  );
+}
+
+/**
+ * jupyterhub in .venv, for jupyterhub-singleuser: from pip where the index has it (then the
+ * tests run that hub too); else Debian's (apt-get install jupyterhub; .ci/apt-packages.txt),
+ * whose package the venv imports through a .pth file next to the few modules it needs that the
+ * venv lacks. The hub itself then runs on Debian's python3.
+ */
+function provideJupyterHub() {
+  const flags = ["--retries", "0", "--timeout", "5", "--disable-pip-version-check", ...(quiet ? ["-q"] : [])];
+  if (spawnSync(VENV_PY, ["-m", "pip", "install", ...flags, "jupyterhub"], { stdio: quiet ? "ignore" : "inherit" }).status === 0) return;
+  const debian = spawnSync("/usr/bin/python3", ["-c", "import jupyterhub, async_generator, os; print(os.path.dirname(jupyterhub.__file__)); print(os.path.dirname(async_generator.__file__))"], { encoding: "utf8" });
+  if (debian.status !== 0) fail("the hub tests need JupyterHub: pip has no jupyterhub here, and Debian's is not installed (apt-get install jupyterhub)");
+  say("pip has no jupyterhub here; the hub tests use Debian's (/usr/bin/python3 runs the hub)");
+  const links = path.join(VENV, "debian-jupyterhub");
+  fs.rmSync(links, { recursive: true, force: true });
+  fs.mkdirSync(links);
+  for (const dir of debian.stdout.trim().split("\n")) fs.symlinkSync(dir, path.join(links, path.basename(dir)));
+  const site = spawnSync(VENV_PY, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { encoding: "utf8" }).stdout.trim();
+  fs.writeFileSync(path.join(site, "debian_jupyterhub.pth"), links + "\n");
+  // What Debian's jupyterhub.singleuser imports that a JupyterLab venv does not have.
+  pipInstall(["sqlalchemy", "alembic"]);
 }
 
 if (!quiet || Date.now() - t0 > 2000) say(`ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);

@@ -44,6 +44,36 @@ export function serverExtensionEffects(log: string): string[] {
   return SERVER_EXTENSION_EFFECTS.filter(([, line]) => log.includes(line)).map(([effect]) => effect);
 }
 
+/** Server arguments every test lab gets (also the hub tests' single-user servers). */
+export const TEST_LAB_ARGS: string[] = [
+  // Tests drive the app's command registry (run all, save, theme) through window.jupyterapp.
+  "--LabApp.expose_app_in_browser=True",
+  "--LabApp.news_url=",
+  "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+  // Containers often run tests as root, which Jupyter servers refuse without this flag.
+  ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+];
+
+/**
+ * A notebook of two cells, the import and `al.explore(activations, { from: -6, to: 6, points })`,
+ * written to `file` (for the latency bench and the hub tests).
+ */
+export function writeExplorerNotebook(file: string, activations: string[], points: number): void {
+  const cell = (source: string, id: string) => ({ cell_type: "code", id, execution_count: null, metadata: {}, outputs: [], source });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      cells: [
+        cell('import * as al from "activation-lab";\nal.backend().name', "import"),
+        cell(`al.explore(${JSON.stringify(activations)}, { from: -6, to: 6, points: ${points} })`, "explore"),
+      ],
+      metadata: { kernelspec: { name: "activation-lab", display_name: "TypeScript (activation-lab)", language: "typescript" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
+}
+
 export interface Lab {
   url: string;
   token: string;
@@ -145,13 +175,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     `--ServerApp.root_dir=${dirs.root}`,
     `--LabApp.user_settings_dir=${dirs.settings}`,
     `--LabApp.workspaces_dir=${dirs.workspaces}`,
-    // Tests drive the app's command registry (run all, save, theme) through window.jupyterapp.
-    "--LabApp.expose_app_in_browser=True",
-    "--LabApp.news_url=",
-    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ...TEST_LAB_ARGS,
   ];
-  // Containers often run tests as root, which JupyterLab refuses without this flag.
-  if (process.getuid?.() === 0) args.push("--allow-root");
   if (options.allowedKernels) {
     // jupyter_client reads an empty allow list as "allow all"; a name no kernelspec has hides them all.
     const allowed = options.allowedKernels.length > 0 ? options.allowedKernels : ["activation-lab-test-no-kernel"];

@@ -64,9 +64,12 @@ export async function launchBrowser(): Promise<Browser> {
   };
 }
 
-/** Opens a notebook of the lab's root dir in a clean workspace and waits for JupyterLab. */
-export async function openNotebook(page: Page, lab: Lab, name: string): Promise<void> {
-  await page.goto(`${lab.url}/lab/tree/${encodeURIComponent(name)}?reset&token=${lab.token}`);
+/**
+ * Opens a notebook of the lab's root dir in a clean workspace and waits for JupyterLab. A lab
+ * without a token (a hub's single-user server, `url` = …/user/NAME) relies on the page's cookies.
+ */
+export async function openNotebook(page: Page, lab: Pick<Lab, "url"> & { token?: string }, name: string): Promise<void> {
+  await page.goto(`${lab.url}/lab/tree/${encodeURIComponent(name)}?reset${lab.token ? `&token=${lab.token}` : ""}`);
   await page.waitForFunction(() => {
     const app = (window as unknown as { jupyterapp?: { shell?: { currentWidget?: { content?: { widgets?: unknown[] } } } } }).jupyterapp;
     return (app?.shell?.currentWidget?.content?.widgets?.length ?? 0) > 0;
