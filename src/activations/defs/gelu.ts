@@ -1,6 +1,5 @@
-import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
-import { normalCdf, normalCdfPlusXPdf } from "../stable";
+import { normalCdfPlusXPdf, xNormalCdf } from "../stable";
 
 /**
  * gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)); gelu'(x) = Φ(x) + x·φ(x).
@@ -10,7 +9,7 @@ import { normalCdf, normalCdfPlusXPdf } from "../stable";
  */
 export const gelu = registerBuiltin({
   name: "gelu",
-  fn: (x) => tf.mul(x, normalCdf(x)),
+  fn: (x) => xNormalCdf(x),
   derivative: (x) => normalCdfPlusXPdf(x),
   info: {
     latex: "f(x) = x\\,\\Phi(x) = \\tfrac{1}{2} x \\left(1 + \\operatorname{erf}(x/\\sqrt{2})\\right)",
