@@ -6,11 +6,7 @@
  *
  * Target (issue 5): wasm ≤ 2 s total and within 3× of PyTorch CPU at the same thread count.
  */
-import { spawn } from "node:child_process";
-import * as readline from "node:readline";
-import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
 import { tf, type Tensor } from "../src/tf";
 import { availableBackends, useBackend, type BackendName } from "../src/backend";
 import { activation } from "../src/activations";
@@ -18,6 +14,7 @@ import { gradientFlow } from "../src/experiments";
 import { recommendedInit } from "../src/experiments/network";
 import { Rng } from "../src/experiments/rng";
 import { median } from "./support/timing";
+import { startTorchServer } from "./support/torch-server";
 
 const ACTIVATIONS = ["sigmoid", "tanh", "relu", "gelu", "selu"];
 const SHAPE = { depth: 20, width: 256, batch: 256, bins: 50 };
@@ -84,35 +81,10 @@ interface TorchServer {
 }
 
 async function startTorch(threads: number): Promise<TorchServer | string> {
-  const python = path.resolve(__dirname, "../../.venv/bin/python");
-  if (!fs.existsSync(python)) return "no .venv (run npm run setup)";
   const runs = ACTIVATIONS.map((n) => [n, recommendedInit(activation(n))]);
-  const child = spawn(python, [path.resolve(__dirname, "../../bench/torch_gradient_flow.py")], { stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => (stderr += d));
-  const lines = readline.createInterface({ input: child.stdout });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on("line", (line) => waiting.shift()?.(line));
-  const next = () =>
-    new Promise<string>((resolve, reject) => {
-      waiting.push(resolve);
-      child.once("exit", () => reject(new Error(/No module named 'torch'/.test(stderr) ? "torch not installed in .venv (npm run setup -- --for-tests)" : stderr.slice(-300))));
-    });
-  child.stdin.write(JSON.stringify({ ...SHAPE, threads, serve: true, runs }) + "\n");
-  try {
-    const hello = JSON.parse(await next()) as { torch: string; threads: number };
-    return {
-      version: hello.torch,
-      threads: hello.threads,
-      pass: async () => {
-        child.stdin.write("go\n");
-        return (JSON.parse(await next()) as { ms: number }).ms;
-      },
-      close: () => child.stdin.end(),
-    };
-  } catch (e) {
-    return (e as Error).message;
-  }
+  const server = await startTorchServer("torch_gradient_flow.py", { ...SHAPE, threads, serve: true, runs });
+  if (typeof server === "string") return server;
+  return { ...server, pass: async () => (await server.ask<{ ms: number }>("go")).ms };
 }
 
 interface Row {

@@ -2,6 +2,9 @@
 
 Reads {"n": N, "threads": T, "repeats": R, "activations": [[name, params], ...]} on stdin,
 prints {name_label: {"value_ms": median, "grad_ms": median}} as JSON.
+With "serve": true instead of "repeats": prints {"torch", "threads"}, then answers each further
+stdin line [name, params] with {"value_ms", "grad_ms"} of one call each (warmed up on first
+sight), so the caller can interleave its own timings with these under the same machine load.
 """
 import json
 import math
@@ -42,8 +45,9 @@ def build(name, p):
     return table[name]
 
 
-def median_ms(fn, repeats):
-    fn()  # warm-up
+def median_ms(fn, repeats, warm=True):
+    if warm:
+        fn()  # warm-up
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -52,24 +56,41 @@ def median_ms(fn, repeats):
     return statistics.median(times)
 
 
+def timers(f, x):
+    def value():
+        with torch.no_grad():
+            f(x)
+
+    def grad():
+        xg = x.detach().requires_grad_(True)
+        (g,) = torch.autograd.grad(f(xg), xg, torch.ones_like(xg))
+        return g
+
+    return value, grad
+
+
+def serve(x):
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    seen = set()
+    for line in sys.stdin:
+        name, params = json.loads(line)
+        value, grad = timers(build(name, params), x)
+        if name not in seen:
+            value(), grad()
+            seen.add(name)
+        print(json.dumps({"value_ms": median_ms(value, 1, warm=False), "grad_ms": median_ms(grad, 1, warm=False)}), flush=True)
+
+
 def main():
-    job = json.load(sys.stdin)
+    job = json.loads(sys.stdin.readline())
     torch.set_num_threads(job["threads"])
     torch.manual_seed(0)
     x = torch.randn(job["n"], dtype=torch.float32) * 4
+    if job.get("serve"):
+        return serve(x)
     out = {}
     for name, params in job["activations"]:
-        f = build(name, params)
-
-        def value():
-            with torch.no_grad():
-                f(x)
-
-        def grad():
-            xg = x.detach().requires_grad_(True)
-            (g,) = torch.autograd.grad(f(xg), xg, torch.ones_like(xg))
-            return g
-
+        value, grad = timers(build(name, params), x)
         out[name] = {"value_ms": median_ms(value, job["repeats"]), "grad_ms": median_ms(grad, job["repeats"])}
     out["_meta"] = {"torch": torch.__version__, "threads": torch.get_num_threads()}
     json.dump(out, sys.stdout)

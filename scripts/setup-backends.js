@@ -7,16 +7,19 @@
  *                                   .vendor/mesa/, so the webgpu backend can be tested on a
  *                                   machine without a GPU. Needs root and apt (CI has both);
  *                                   otherwise one line says so and nothing changes.
- *   --with-tfjs-node                @tensorflow/tfjs-node built offline (see below).
+ *   --for-tests / --with-tfjs-node  @tensorflow/tfjs-node built offline (see below), so the
+ *                                   tests run on the backend users get from npm install.
  *
  * Nothing here can fail the set-up: an optional backend that cannot be prepared is reported
- * in one line and left out (its tests then skip, saying why).
+ * in one line and left out. Its status (scripts/backend-status.js) tells the tests whether
+ * that was a failure (then its suites fail) or not attempted here (then they skip, saying why).
  */
 "use strict";
 const { spawnSync } = require("child_process");
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { writeBackendStatus } = require("./backend-status");
 
 const ROOT = path.resolve(__dirname, "..");
 const STAMPS = path.join(ROOT, ".setup-stamps");
@@ -63,14 +66,9 @@ function hashOf(...parts) {
   return h.digest("hex");
 }
 
-/** Writes .vendor/mesa/status.json: the webgpu tests read it to tell "not set up here" from "set-up failed". */
+/** .vendor/mesa/status.json: the webgpu tests tell "not set up here" from "set-up failed" by it. */
 function writeStatus(status) {
-  try {
-    fs.mkdirSync(MESA_DIR, { recursive: true });
-    fs.writeFileSync(path.join(MESA_DIR, "status.json"), JSON.stringify({ ...status, at: new Date().toISOString() }, null, 2) + "\n");
-  } catch {
-    // A read-only checkout: the tests then skip with their own reason.
-  }
+  writeBackendStatus("webgpu", status);
 }
 
 function which(cmd) {
@@ -244,6 +242,8 @@ if (args.has("--for-tests") || args.has("--with-lavapipe")) setUpLavapipe();
 // Without @tensorflow/* copies of its own in that tree, there is exactly one tfjs.
 
 const TFJS_NODE_VERSION = "4.22.0";
+/** libtensorflow comes from this wheel; its C API is what tfjs-node's addon links against. */
+const TENSORFLOW_WHEEL = "tensorflow-cpu==2.21.0";
 const TFJS_DIR = path.join(ROOT, ".vendor", "tfjs-node");
 const TFJS_PKG = path.join(TFJS_DIR, "node_modules", "@tensorflow", "tfjs-node");
 const WHEEL_MEMBERS = /^tensorflow\/(libtensorflow_cc\.so\.2|libtensorflow_framework\.so\.2|include\/(tensorflow\/c|tensorflow\/core\/platform|tsl|xla\/tsl)\/.*)$/;
@@ -260,30 +260,40 @@ function nodeGyp() {
 
 function setUpTfjsNode() {
   const name = "backend-tfjs-node";
-  const inputs = hashOf("tfjs-node-recipe-1", TFJS_NODE_VERSION, process.version, process.arch);
+  const inputs = hashOf("tfjs-node-recipe-2", TFJS_NODE_VERSION, TENSORFLOW_WHEEL, process.version, process.arch);
   const addon = path.join(TFJS_PKG, "lib", "napi-v8", "tfjs_binding.node");
   if (stampMatches(name, inputs) && fs.existsSync(addon)) return 0;
-  const fail = (reason) => {
+  // Not attempted: this platform or machine cannot build it (the tests then skip tensorflow).
+  const notHere = (reason) => {
     say(`tfjs-node skipped: ${reason}`);
+    writeBackendStatus("tensorflow", { ok: false, attempted: false, reason });
     return 1;
   };
-  if (process.platform !== "linux" || process.arch !== "x64") return fail(`only built on linux-x64 (this is ${process.platform}-${process.arch})`);
+  // Attempted and failed: the tests then fail on tensorflow with this reason.
+  const fail = (reason) => {
+    say(`tfjs-node failed: ${reason}`);
+    writeBackendStatus("tensorflow", { ok: false, attempted: true, reason: `tfjs-node set-up failed: ${reason}` });
+    return 1;
+  };
+  if (process.platform !== "linux" || process.arch !== "x64") return notHere(`only built on linux-x64 (this is ${process.platform}-${process.arch})`);
   const python = path.join(ROOT, ".venv", "bin", "python");
-  if (!fs.existsSync(python)) return fail("no .venv (run npm run setup first)");
+  if (!fs.existsSync(python)) return notHere("no .venv (run npm run setup first)");
   const nodedir = path.resolve(path.dirname(process.execPath), "..");
-  if (!fs.existsSync(path.join(nodedir, "include", "node", "node_api.h"))) return fail(`no Node headers under ${nodedir}/include/node`);
+  if (!fs.existsSync(path.join(nodedir, "include", "node", "node_api.h"))) return notHere(`no Node headers under ${nodedir}/include/node`);
   const gyp = nodeGyp();
-  if (!gyp) return fail("node-gyp (bundled with npm) not found");
+  if (!gyp) return notHere("node-gyp (bundled with npm) not found");
   say(`tfjs-node ${TFJS_NODE_VERSION} (offline build against the tensorflow-cpu wheel's libtensorflow)…`);
   const t0 = Date.now();
 
   // 1. libtensorflow and its C headers, from the wheel (the wheel itself is ~270 MB; kept for reruns).
   const wheelDir = path.join(TFJS_DIR, "wheel");
-  let wheel = fs.existsSync(wheelDir) && fs.readdirSync(wheelDir).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f));
+  const wheelName = new RegExp(`^tensorflow_cpu-${TENSORFLOW_WHEEL.split("==")[1].replace(/\./g, "\\.")}-.*\\.whl$`);
+  let wheel = fs.existsSync(wheelDir) && fs.readdirSync(wheelDir).find((f) => wheelName.test(f));
   if (!wheel) {
-    const r = sh(python, ["-m", "pip", "download", "--disable-pip-version-check", "-q", "--retries", "0", "--timeout", "5", "--no-deps", "--only-binary=:all:", "-d", wheelDir, "tensorflow-cpu"]);
+    // pip's own cache keeps the download for the next fresh clone on this machine.
+    const r = sh(python, ["-m", "pip", "download", "--disable-pip-version-check", "-q", "--retries", "0", "--timeout", "5", "--no-deps", "--only-binary=:all:", "-d", wheelDir, TENSORFLOW_WHEEL]);
     if (!ok(r)) return fail(`pip download tensorflow-cpu failed: ${why(r)}`);
-    wheel = fs.readdirSync(wheelDir).find((f) => /^tensorflow_cpu-.*\.whl$/.test(f));
+    wheel = fs.readdirSync(wheelDir).find((f) => wheelName.test(f));
     if (!wheel) return fail("pip downloaded no tensorflow-cpu wheel");
   }
   const tree = path.join(TFJS_DIR, "tree");
@@ -328,8 +338,9 @@ z.extractall(sys.argv[2], [n for n in z.namelist() if want.match(n)])`;
   r = spawnSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ACTIVATION_LAB_BACKEND: "tensorflow", ACTIVATION_LAB_QUIET: "1" } });
   if (!ok(r) || r.stdout.trim() !== "tensorflow") return fail(`built, but the library cannot start it: ${(r.stdout + r.stderr).trim().split("\n").pop()}`);
   writeStamp(name, inputs);
+  writeBackendStatus("tensorflow", { ok: true, attempted: true, tfjsNode: TFJS_NODE_VERSION, libtensorflow: TENSORFLOW_WHEEL });
   say(`tfjs-node ready (${((Date.now() - t0) / 1000).toFixed(1)} s); the chain now prefers it to wasm`);
   return 0;
 }
 
-if (args.has("--with-tfjs-node")) setUpTfjsNode();
+if (args.has("--for-tests") || args.has("--with-tfjs-node")) setUpTfjsNode();

@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { availableBackends } from "./backend";
 
 const entry = path.resolve(__dirname, "index.js");
 const probe = `require(${JSON.stringify(entry)}).ready().then(b => console.log(JSON.stringify(b)), e => { console.error(e.message); process.exit(3); })`;
@@ -40,9 +41,19 @@ test("a bad ACTIVATION_LAB_BACKEND is a clear error listing the choices", () => 
   assert.match(r.stderr, /ACTIVATION_LAB_BACKEND="cuda" is not a backend; valid choices: tensorflow, webgpu, wasm, cpu/);
 });
 
-test("forcing a backend that cannot start fails with one clear reason, not a crash", () => {
-  const r = runWith({ ACTIVATION_LAB_BACKEND: "tensorflow", ACTIVATION_LAB_QUIET: "1" });
-  if (r.status === 0) return; // tfjs-node is installed on this machine: nothing to check
+test("forcing a backend that cannot start fails with one clear reason, not a crash", (t) => {
+  if (fs.existsSync(path.resolve(__dirname, "../../node_modules/@tensorflow/tfjs-node/package.json"))) {
+    return t.skip("npm installed @tensorflow/tfjs-node here, so tensorflow cannot be made to fail to start");
+  }
+  // The set-up's offline build is looked for where ACTIVATION_LAB_TFJS_NODE says: nowhere.
+  const r = runWith({ ACTIVATION_LAB_BACKEND: "tensorflow", ACTIVATION_LAB_QUIET: "1", ACTIVATION_LAB_TFJS_NODE: "/nonexistent/tfjs-node" });
   assert.equal(r.status, 3);
-  assert.match(r.stderr, /no TensorFlow.js backend could be initialised: tensorflow: @tensorflow\/tfjs-node is not installed/);
+  // Forcing tensorflow tries the CUDA build first (no GPU here), then the CPU one.
+  assert.match(r.stderr, /no TensorFlow.js backend could be initialised: tensorflow-gpu: no CUDA GPU found; tensorflow: @tensorflow\/tfjs-node is not installed/);
+});
+
+test("wasm and cpu start here: every test run needs both", async () => {
+  const found = await availableBackends();
+  assert.ok(found.includes("wasm"), `backends found: ${found.join(", ")}`);
+  assert.ok(found.includes("cpu"), `backends found: ${found.join(", ")}`);
 });

@@ -2,7 +2,8 @@
  * Backend selection. The chain, best first:
  *   tensorflow-gpu (@tensorflow/tfjs-node-gpu, CUDA GPU present) → webgpu (Dawn, hardware
  *   adapter) → tensorflow (@tensorflow/tfjs-node) → wasm → cpu.
- * `ACTIVATION_LAB_BACKEND=wasm|cpu|tensorflow|webgpu` forces one. A backend that fails to
+ * `ACTIVATION_LAB_BACKEND=wasm|cpu|tensorflow|webgpu` forces one (tensorflow: the CUDA build
+ * where a CUDA GPU and tfjs-node-gpu are present, else the CPU one). A backend that fails to
  * initialise is skipped with one log line, never a crash; the chosen one is always reported.
  * A software WebGPU adapter (Mesa's lavapipe) is no GPU: the chain passes over it unless
  * webgpu is forced or ACTIVATION_LAB_WEBGPU_SOFTWARE=1; then `backend()` names it, gpu false.
@@ -123,6 +124,11 @@ const attempts: Record<string, Attempt> = {
 
 const CHAIN = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"] as const;
 
+/** What forcing a backend tries: both TensorFlow builds register as "tensorflow", GPU first. */
+function attemptsFor(name: BackendName): readonly string[] {
+  return name === "tensorflow" ? ["tensorflow-gpu", "tensorflow"] : [name];
+}
+
 function forcedName(): BackendName | undefined {
   const raw = process.env.ACTIVATION_LAB_BACKEND?.trim();
   if (!raw) return undefined;
@@ -155,7 +161,9 @@ async function select(order: readonly string[], forced: boolean): Promise<Backen
       const reason = (e as Error).message.split("\n")[0];
       skipped.push({ name: candidate, reason });
       // Optional backends that are simply absent are the normal case: say so once, quietly.
-      if (forced || !/not installed|no CUDA GPU|no hardware/.test(reason)) {
+      // Forced, the last candidate is the one asked for: its failure is always worth a line.
+      const absent = /not installed|no CUDA GPU|no hardware/.test(reason);
+      if (!absent || (forced && candidate === order[order.length - 1])) {
         log(`backend ${candidate} skipped: ${reason}`);
       }
     }
@@ -176,7 +184,7 @@ export function ready(): Promise<BackendInfo> {
     } catch (e) {
       return Promise.reject(e);
     }
-    const order = forced ? [forced] : CHAIN;
+    const order = forced ? attemptsFor(forced) : CHAIN;
     selecting = select(order, forced !== undefined).then(
       (info) => (selected = info),
       (e) => {
@@ -211,7 +219,7 @@ export async function useBackend(name: BackendName): Promise<BackendInfo> {
   }
   await selecting?.catch(() => undefined);
   selected = undefined;
-  selecting = select([name], true).then((info) => (selected = info));
+  selecting = select(attemptsFor(name), true).then((info) => (selected = info));
   return selecting;
 }
 
@@ -242,14 +250,17 @@ export async function availableBackends(): Promise<BackendName[]> {
   const found: BackendName[] = [];
   for (const name of ["webgpu", "tensorflow", "wasm", "cpu"] as BackendName[]) {
     const before = tf.getBackend();
-    try {
-      const info: Partial<BackendInfo> = {};
-      // Not forced: a software WebGPU adapter counts only when asked for (CI's lavapipe run,
-      // ACTIVATION_LAB_WEBGPU_SOFTWARE=1 or ACTIVATION_LAB_BACKEND=webgpu).
-      await attempts[name](info, false);
-      found.push(name);
-    } catch {
-      /* absent */
+    for (const candidate of attemptsFor(name)) {
+      try {
+        const info: Partial<BackendInfo> = {};
+        // Not forced: a software WebGPU adapter counts only when asked for (CI's lavapipe run,
+        // ACTIVATION_LAB_WEBGPU_SOFTWARE=1 or ACTIVATION_LAB_BACKEND=webgpu).
+        await attempts[candidate](info, false);
+        found.push(name);
+        break;
+      } catch {
+        /* absent */
+      }
     }
     if (before) await tf.setBackend(before);
   }

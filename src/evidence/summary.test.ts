@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compare, difference, formatSummary, summarize, tQuantile975 } from "./summary";
+import { compare, difference, formatSummary, SHARE, summarize, tQuantile975 } from "./summary";
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
@@ -39,4 +39,17 @@ test("paired differences remove shared noise; identical samples read as no diffe
   // unpaired (Welch), the same shift is lost in the seed-to-seed spread
   assert.equal(compare(shifted, base, { paired: false }).verdict, "no measurable difference");
   assert.equal(compare([5, 5.1, 4.9, 5.05], [1, 1.1, 0.9, 1.05], { paired: false }).verdict, "higher");
+});
+
+test("a bounded quantity's interval is cut at its bound, the mean and sd untouched", () => {
+  const shares = [0.9, 0.4, 1, 1, 1];
+  const free = summarize(shares);
+  assert.ok(free.hi > 1, `the plain t-interval reaches past 1: ${free.hi}`);
+  const cut = summarize(shares, { within: SHARE });
+  assert.equal(cut.hi, 1);
+  assert.equal(cut.lo, free.lo);
+  assert.equal(cut.mean, free.mean);
+  assert.equal(cut.sd, free.sd);
+  assert.deepEqual([summarize([0.3], { within: SHARE }).lo, summarize([0.3], { within: SHARE }).hi], [0, 1]);
+  assert.throws(() => summarize([1, 2], { within: [1, 1] }), /low < high/);
 });

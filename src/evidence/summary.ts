@@ -34,20 +34,35 @@ export function tQuantile975(df: number): number {
   return z + (z3 + z) / (4 * df) + (5 * z5 + 16 * z3 + 3 * z) / (96 * df * df);
 }
 
+export interface SummarizeOptions {
+  /**
+   * The range the quantity lives in by definition — [0, 1] for a share or an accuracy, [0, ∞)
+   * for a loss or a norm. The t-interval is symmetric and can reach past such a bound when the
+   * seeds spread widely; the mean cannot lie there, so the interval is cut at the bound.
+   */
+  within?: readonly [number, number];
+}
+
 /** Mean, sd and 95 % t-interval of per-seed values. NaN values make every field NaN (a diverged seed is not hidden). */
-export function summarize(values: ArrayLike<number>): Summary {
+export function summarize(values: ArrayLike<number>, { within }: SummarizeOptions = {}): Summary {
   const n = values.length;
   if (n === 0) throw new RangeError("summarize: no values");
+  if (within && !(within[0] < within[1])) throw new RangeError(`summarize: within must be [low, high] with low < high, got [${within.join(", ")}]`);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
   const mean = sum / n;
-  if (n === 1) return { mean, sd: NaN, lo: Number.isNaN(mean) ? NaN : -Infinity, hi: Number.isNaN(mean) ? NaN : Infinity, n };
+  const [floor, ceiling] = within ?? [-Infinity, Infinity];
+  if (n === 1) return { mean, sd: NaN, lo: Number.isNaN(mean) ? NaN : floor, hi: Number.isNaN(mean) ? NaN : ceiling, n };
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
   const sd = Math.sqrt(ss / (n - 1));
   const half = tQuantile975(n - 1) * (sd / Math.sqrt(n));
-  return { mean, sd, lo: mean - half, hi: mean + half, n };
+  return { mean, sd, lo: Math.max(floor, mean - half), hi: Math.min(ceiling, mean + half), n };
 }
+
+/** The natural ranges of what the experiments summarise. */
+export const SHARE: readonly [number, number] = [0, 1];
+export const NON_NEGATIVE: readonly [number, number] = [0, Infinity];
 
 /** Do the two 95 % intervals overlap? (Conservative: non-overlap implies a difference.) */
 export function intervalsOverlap(a: Summary, b: Summary): boolean {

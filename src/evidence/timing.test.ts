@@ -72,6 +72,21 @@ test("ratio verdicts: an interval containing 1 never prints as a multiplier", ()
   assert.doesNotMatch(bundle["text/html"], /×/);
 });
 
+test("clears(noise): a ratio counts only beyond both 1 and the identical pair's spread", () => {
+  // per-round ratios: the noise pair spans 0.90–1.30 on a loaded machine (interval excludes 1 by chance)
+  const noise = new Ratio("silu", "swish", [1.1, 1.2, 1.25, 1.15, 1.3, 1.05, 1.12, 1.22, 1.18]);
+  assert.equal(noise.measurable, true, "the identical pair itself reads measurable here");
+  const modest = new Ratio("elu", "relu", [1.15, 1.2, 1.18, 1.22, 1.16, 1.21, 1.19, 1.17, 1.2]);
+  assert.equal(modest.measurable, true);
+  assert.equal(modest.clears(noise), false, "inside the noise pair's spread: says nothing");
+  const large = new Ratio("gelu", "relu", [3.1, 3.0, 3.3, 2.9, 3.2, 3.05, 3.15, 3.0, 3.1]);
+  assert.equal(large.clears(noise), true);
+  const faster = new Ratio("relu", "gelu", [0.3, 0.31, 0.32, 0.33, 0.29, 0.3, 0.31, 0.3, 0.32]);
+  assert.equal(faster.clears(noise), true, "below 1 and below the noise interval");
+  const quiet = new Ratio("silu", "swish", [0.98, 1.01, 0.99, 1.02, 1.0, 0.97, 1.03, 1.0, 0.99]);
+  assert.equal(modest.clears(quiet), true, "with a quiet timer the same modest ratio stands out");
+});
+
 test("identical tasks read as no measurable difference; the interval contains 1", async (ctx) => {
   const n = lengthFor(3);
   const t = await timeit({ first: () => work(n), second: () => work(n) }, { rounds: 21, minMs: 10 });

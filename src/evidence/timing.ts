@@ -111,6 +111,16 @@ export class Ratio {
   }
 
   /**
+   * Whether this ratio stands out from the timer's noise on this machine: its interval excludes
+   * 1 *and* lies beyond the interval of `noise`, the ratio of two identical computations timed in
+   * the same run (silu vs swish with β = 1). On a loaded machine even the identical pair can
+   * read "measurable" now and then; a ratio inside its spread says nothing.
+   */
+  clears(noise: Ratio): boolean {
+    return this.lo > Math.max(1, noise.hi) || this.hi < Math.min(1, noise.lo);
+  }
+
+  /**
    * "gelu slower than relu: 3.1× (95 % CI 2.9–3.3, 21 rounds)"; without a measurable
    * difference the ratio is only shown as evidence of that, never as a multiplier.
    */

@@ -16,7 +16,7 @@ import { chartAndTableOutputs, formatNumber, htmlTable, summaryCell, textTable }
 import { gradientFlowSpec } from "../charts/gradient-flow";
 import { checkChoice, checkInt, checkKeys, checkSeeds, checkUniqueLabels, withContext } from "./options";
 import { stuckThreshold } from "./health";
-import { summarize, type Summary } from "../evidence/summary";
+import { NON_NEGATIVE, SHARE, summarize, type Summary } from "../evidence/summary";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
 import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, layerScales, pushLayer, type LayerGradients, type LayerTrace, type Params, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, type InitChoice, type InitName, type NormName } from "./network";
@@ -229,9 +229,9 @@ function summarizeFlow(layersPerSeed: LayerFlow[][], perSeed: FlowRun["perSeed"]
   return {
     log10Ratio: summarize(perSeed.map((p) => Math.log10(p.ratio))),
     layers: layersPerSeed[0].map((_, l) => ({
-      gradNorm: summarize(layersPerSeed.map((layers) => layers[l].grad.norm)),
-      forwardStd: summarize(layersPerSeed.map((layers) => layers[l].forward.std)),
-      stuckFraction: summarize(layersPerSeed.map((layers) => layers[l].forward.stuckFraction)),
+      gradNorm: summarize(layersPerSeed.map((layers) => layers[l].grad.norm), { within: NON_NEGATIVE }),
+      forwardStd: summarize(layersPerSeed.map((layers) => layers[l].forward.std), { within: NON_NEGATIVE }),
+      stuckFraction: summarize(layersPerSeed.map((layers) => layers[l].forward.stuckFraction), { within: SHARE }),
     })),
   };
 }

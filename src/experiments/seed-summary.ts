@@ -3,7 +3,7 @@
  * activations, and a ranking that marks which activations the seeds cannot tell apart from
  * the best. The statistics themselves are evidence's (summarize, compare).
  */
-import { compare as compareSamples, summarize, type Comparison, type Summary } from "../evidence/summary";
+import { compare as compareSamples, NON_NEGATIVE, SHARE, summarize, type Comparison, type Summary } from "../evidence/summary";
 
 /** A run's final scalars, per seed. */
 export interface FinalValues {
@@ -19,6 +19,16 @@ export type TrainMetric = keyof FinalValues;
 export const TRAIN_METRICS: readonly TrainMetric[] = ["loss", "accuracy", "valLoss", "valAccuracy", "maxDeadFraction", "maxStuckFraction"];
 /** Metrics where smaller is better (losses, unit damage); for the others larger is better. */
 const LOWER_IS_BETTER: ReadonlySet<TrainMetric> = new Set(["loss", "valLoss", "maxDeadFraction", "maxStuckFraction"]);
+
+/** Where each metric lives by definition (losses are cross-entropy or squared errors): intervals are cut there. */
+export const METRIC_RANGE: Record<TrainMetric, readonly [number, number]> = {
+  loss: NON_NEGATIVE,
+  valLoss: NON_NEGATIVE,
+  accuracy: SHARE,
+  valAccuracy: SHARE,
+  maxDeadFraction: SHARE,
+  maxStuckFraction: SHARE,
+};
 
 export type SeedSummary = { [K in TrainMetric]: null extends FinalValues[K] ? Summary | null : Summary };
 
@@ -39,7 +49,7 @@ export interface RankingRow {
 export function summarizeSeeds(perSeed: { final: FinalValues }[]): SeedSummary {
   const of = (metric: TrainMetric): Summary | null => {
     const values = perSeed.map((p) => p.final[metric]);
-    return values.some((v) => v === null) ? null : summarize(values as number[]);
+    return values.some((v) => v === null) ? null : summarize(values as number[], { within: METRIC_RANGE[metric] });
   };
   return {
     loss: of("loss") as Summary,

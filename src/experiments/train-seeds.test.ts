@@ -12,7 +12,7 @@ import { resolveTrainOptions, splitFor, train, trainNetwork, TrainingRun, type T
 import { forward } from "./network";
 import { dataDrift } from "./drift";
 import { lossValue, predict, targets } from "./objective";
-import { summarizeSeeds, TRAIN_METRICS, type FinalValues } from "./seed-summary";
+import { METRIC_RANGE, summarizeSeeds, TRAIN_METRICS, type FinalValues } from "./seed-summary";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
 before(() => useBackend("wasm"));
@@ -39,7 +39,7 @@ test("seeds: same seeds, same results; each seed's run is the same alone or amon
 test("summary is evidence's summarize of the per-seed final values", async () => {
   const run = await train({ ...SMALL, activations: ["relu"], seeds: 4 });
   const r = run.runs[0];
-  for (const metric of TRAIN_METRICS) assert.deepEqual(r.summary[metric], summarize(r.perSeed.map((p) => p.final[metric] as number)), metric);
+  for (const metric of TRAIN_METRICS) assert.deepEqual(r.summary[metric], summarize(r.perSeed.map((p) => p.final[metric] as number), { within: METRIC_RANGE[metric] }), metric);
   assert.equal(r.summary.valAccuracy?.n, 4);
   const sine = await train({ ...SMALL, dataset: "sine", activations: ["tanh"], seeds: 2 });
   assert.equal(sine.runs[0].summary.accuracy, null, "no accuracy in regression");

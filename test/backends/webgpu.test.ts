@@ -5,10 +5,11 @@
  *
  * Where lavapipe was not set up (no root/apt) these skip and say why; where set-up was
  * attempted and failed, they fail with its reason: a CI run must not pass by skipping.
+ * The numerics and the experiments' key results run on webgpu in a process of their own
+ * (scripts/test.js, test/support/backends.ts).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test, type TestContext } from "node:test";
 
@@ -16,25 +17,14 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 const DIST = path.join(ROOT, "dist");
 const MESA = path.join(ROOT, ".vendor", "mesa");
 
-interface Lavapipe {
-  ready: boolean;
-  attempted: boolean;
-  reason: string;
-}
-
-function lavapipe(): Lavapipe {
-  if (fs.existsSync(path.join(MESA, "lavapipe.json"))) return { ready: true, attempted: true, reason: "" };
-  try {
-    const status = JSON.parse(fs.readFileSync(path.join(MESA, "status.json"), "utf8")) as { attempted?: boolean; reason?: string };
-    return { ready: false, attempted: status.attempted === true, reason: status.reason ?? "unknown" };
-  } catch {
-    return { ready: false, attempted: false, reason: "lavapipe not set up here (npm run setup -- --with-lavapipe)" };
-  }
-}
+/** The set-up's record of lavapipe (scripts/backend-status.js): one reading for every test. */
+const { backendStatus } = require(path.join(ROOT, "scripts", "backend-status.js")) as {
+  backendStatus(name: string): { ready: boolean; attempted: boolean; reason: string };
+};
 
 /** Skips (with the reason) where lavapipe cannot be had; fails where its set-up broke. */
 function needsLavapipe(t: TestContext): boolean {
-  const l = lavapipe();
+  const l = backendStatus("webgpu");
   if (l.ready) return true;
   if (l.attempted) assert.fail(`lavapipe set-up failed: ${l.reason}`);
   t.skip(l.reason);
@@ -54,25 +44,6 @@ function ready(env: Record<string, string>): { name: string; gpu: boolean; devic
   const r = spawnSync(process.execPath, ["-e", probe], { env: childEnv(env), encoding: "utf8", timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim().split("\n").pop() as string);
-}
-
-/** ok / not ok / skip counts of one top-level suite in node:test TAP output. */
-export function suiteCounts(tap: string, suite: string): { ok: number; failed: number; skipped: number; firstError?: string } {
-  const lines = tap.split("\n");
-  const start = lines.findIndex((l) => l === `# Subtest: ${suite}`);
-  if (start < 0) return { ok: 0, failed: 0, skipped: 0 };
-  let end = lines.findIndex((l, i) => i > start && /^(# Subtest:|ok \d|not ok \d)/.test(l));
-  if (end < 0) end = lines.length;
-  const body = lines.slice(start, end);
-  const results = body.filter((l) => /^ {4}(not )?ok \d+ /.test(l));
-  const failedAt = body.findIndex((l) => /^ {4}not ok \d+ /.test(l));
-  const firstError = failedAt >= 0 ? body.slice(failedAt, failedAt + 12).find((l) => /^\s+error:/.test(l))?.trim() : undefined;
-  return {
-    ok: results.filter((l) => /^ {4}ok /.test(l) && !/# SKIP/.test(l)).length,
-    failed: results.filter((l) => /^ {4}not ok /.test(l)).length,
-    skipped: results.filter((l) => /# SKIP/.test(l)).length,
-    firstError: failedAt >= 0 ? `${body[failedAt].trim()} — ${firstError ?? "see TAP"}` : undefined,
-  };
 }
 
 describe("webgpu on lavapipe (software Vulkan)", () => {
@@ -126,37 +97,5 @@ describe("webgpu on lavapipe (software Vulkan)", () => {
     assert.equal(out.after, "webgpu");
     assert.equal(out.leaked, 0);
     assert.equal(out.gelu.monotonic, false);
-  });
-
-  test("the numerics suite runs on webgpu and passes (not skipped)", { timeout: 300_000 }, (t) => {
-    if (!needsLavapipe(t)) return;
-    const suiteFile = path.join(DIST, "src", "activations", "numerics.test.js");
-    const r = spawnSync(process.execPath, ["--test", "--test-reporter=tap", "--test-name-pattern=numerics on webgpu", suiteFile], {
-      env: childEnv({ ACTIVATION_LAB_BACKEND: "webgpu" }),
-      encoding: "utf8",
-      maxBuffer: 1 << 26,
-      timeout: 280_000,
-    });
-    const counts = suiteCounts(r.stdout, "numerics on webgpu");
-    assert.equal(counts.skipped, 0, `webgpu cases were skipped: ${JSON.stringify(counts)}`);
-    assert.equal(counts.failed, 0, `numerics on webgpu: ${counts.failed} failed; first: ${counts.firstError}`);
-    assert.ok(counts.ok >= 40, `only ${counts.ok} webgpu cases ran (exit ${r.status}): ${r.stderr.slice(-500)}`);
-    assert.equal(r.status, 0, r.stderr.slice(-500));
-  });
-
-  test("gradientFlow on webgpu matches wasm layer by layer, and the experiments' facts hold", { timeout: 300_000 }, (t) => {
-    if (!needsLavapipe(t)) return;
-    const r = spawnSync(process.execPath, [path.join(DIST, "test", "backends", "flow-check.js"), "webgpu"], {
-      env: childEnv({ ACTIVATION_LAB_BACKEND: "webgpu" }),
-      encoding: "utf8",
-      timeout: 280_000,
-    });
-    assert.equal(r.status, 0, r.stderr.slice(-1000));
-    const out = JSON.parse(r.stdout.trim().split("\n").pop() as string);
-    assert.equal(out.backend, "webgpu");
-    assert.match(out.device, /llvmpipe/);
-    assert.ok(out.cases >= 100, `compared ${out.cases} statistics`);
-    assert.deepEqual(out.failures, [], `beyond relative ${out.tolerance}: ${JSON.stringify(out.failures)}`);
-    assert.deepEqual(out.facts, { sigmoidVanishes: true, reluHeHealthy: true, seluSelfNormalizes: true, verdictsMatchWasm: true });
   });
 });

@@ -1,6 +1,5 @@
-import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
-import { normalCdf, normalPdf } from "../stable";
+import { normalCdfPlusXPdf, xNormalCdf } from "../stable";
 
 /**
  * gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)); gelu'(x) = Φ(x) + x·φ(x).
@@ -10,8 +9,8 @@ import { normalCdf, normalPdf } from "../stable";
  */
 export const gelu = registerBuiltin({
   name: "gelu",
-  fn: (x) => tf.mul(x, normalCdf(x)),
-  derivative: (x) => tf.add(normalCdf(x), tf.mul(x, normalPdf(x))),
+  fn: (x) => xNormalCdf(x),
+  derivative: (x) => normalCdfPlusXPdf(x),
   info: {
     latex: "f(x) = x\\,\\Phi(x) = \\tfrac{1}{2} x \\left(1 + \\operatorname{erf}(x/\\sqrt{2})\\right)",
     summary: "Smooth, non-monotonic ReLU-like gate by the normal CDF; the transformer default (BERT, GPT).",

@@ -1,6 +1,5 @@
-import { tf } from "../../tf";
 import { registerBuiltin } from "../registry";
-import { tanhViaSigmoid } from "../stable";
+import { tanhDerivativeViaSigmoid, tanhViaSigmoid } from "../stable";
 
 /**
  * tanh(x), tanh'(x) = 1 − tanh²(x).
@@ -11,7 +10,7 @@ import { tanhViaSigmoid } from "../stable";
 export const tanh = registerBuiltin({
   name: "tanh",
   fn: (x) => tanhViaSigmoid(x),
-  derivative: (x) => tf.sub(1, tf.square(tanhViaSigmoid(x))),
+  derivative: (x) => tanhDerivativeViaSigmoid(x),
   info: {
     latex: "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
     summary: "Zero-centred squashing to (−1, 1); saturates at both ends. Recurrent candidate states.",
