@@ -354,6 +354,8 @@ function addSeed(into: TrainingRunResult, seed: number, run: TrainingRunResult):
   into.summary = summarizeSeeds(into.perSeed);
 }
 
+/** A user's tf.LayersModel on their data: `train({ model, data, epochs, seeds, ... })` (src/model/train.ts). */
+export async function train(opts: ModelTrainOptions): Promise<ModelTrainingRun>;
 /**
  * Trains one small network per activation and seed on a synthetic dataset, holding out a
  * validation share of the rows.
@@ -364,9 +366,8 @@ function addSeed(into: TrainingRunResult, seed: number, run: TrainingRunResult):
  * run.compare("relu", "leaky_relu");      // paired over the seeds: { difference, verdict }
  * ```
  */
+// Last, so that `ReturnType<typeof train>` (which reads the last overload) is the built-in TrainingRun.
 export async function train(opts?: TrainOptions): Promise<TrainingRun>;
-/** A user's tf.LayersModel on their data: `train({ model, data, epochs, seeds, ... })` (src/model/train.ts). */
-export async function train(opts: ModelTrainOptions): Promise<ModelTrainingRun>;
 export async function train(opts: TrainOptions | ModelTrainOptions = {}): Promise<TrainingRun | ModelTrainingRun> {
   if (opts !== null && typeof opts === "object" && "model" in opts) return trainModel(opts);
   const { o, data } = resolveTrainOptions(opts as TrainOptions);
