@@ -4,7 +4,7 @@
  * `error`. The view never computes a curve itself: it only draws what the kernel sent.
  */
 import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widgets/base";
-import { toFloat32 } from "./buffers";
+import { toFloat32 } from "./binary-traits";
 import { ChartHost, type ChartElement } from "./chart-host";
 import { checkboxControl, element, isolateKeys, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
 import { DERIVATIVE_SIGNAL, Y_DOMAIN_SIGNAL, changedSeries, explorerSpec, fillView, modifySeries, sameDomain, yDomain, type CurveData } from "./explorer-chart";
