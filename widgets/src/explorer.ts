@@ -1,5 +1,5 @@
 /**
- * ActivationExplorer (DESIGN §6): the view edits `activations`, `params`, `x_range`,
+ * ActivationExplorer: the view edits `activations`, `params`, `x_range`,
  * `points` and `show_derivative`; the kernel recomputes `curves` (float32 buffers) or sets
  * `error`. The view never computes a curve itself: it only draws what the kernel sent.
  */
