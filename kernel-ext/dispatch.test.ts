@@ -37,6 +37,8 @@ test("an unknown msg_type gets busy and idle but no handler runs (as today: logg
   const { dispatch, events } = table({ kernel_info_request: () => void calls++ });
   for (const type of ["no_such_request", "toString", "constructor", "__proto__"]) await dispatch.serve("shell", request(type));
   assert.equal(calls, 0);
+  assert.equal(dispatch.handles("kernel_info_request"), true);
+  for (const type of ["no_such_request", "toString", "constructor", "__proto__"]) assert.equal(dispatch.handles(type), false, type);
   assert.deepEqual(events, ["no_such_request", "toString", "constructor", "__proto__"].flatMap((t) => [`busy:${t}`, `idle:${t}`]));
 });
 

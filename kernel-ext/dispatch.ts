@@ -34,6 +34,11 @@ export class DispatchTable<S> {
     }
   }
 
+  /** Whether `msgType` has a handler (names inherited from Object.prototype do not). */
+  handles(msgType: string): boolean {
+    return this.handlers.has(msgType);
+  }
+
   private dispatch(socket: S, msg: WireMessage): void | Promise<void> {
     const handler = this.handlers.get(msg.header.msg_type);
     if (!handler) {
