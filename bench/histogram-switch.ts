@@ -6,7 +6,7 @@
  * it sent every layer once. Each kind of chart is embedded on first use and kept, so the
  * first switch to a kind is reported apart from the steady state.
  *
- * Target (DESIGN §13): median < 50 ms for switching mode, overlay or layer.
+ * Target: median < 50 ms (under what a reader notices as lag) for switching mode, overlay or layer.
  *
  *   node dist/bench/histogram-switch.js [cycles=20]
  */
