@@ -29,6 +29,7 @@ export { histogramRows, HistogramRows } from "./histograms/rows";
 export { histogramCSV, parseHistogramCSV } from "./histograms/cube";
 export type { HistogramRow, HistogramMode } from "./histograms/cube";
 export * from "./experiments";
+export * from "./model";
 export { summarize, difference, compare, intervalsOverlap, formatSummary } from "./evidence/summary";
 export type { Summary, Comparison } from "./evidence/summary";
 export { timeit, ratio, medianInterval } from "./evidence/timing";

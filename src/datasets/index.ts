@@ -3,6 +3,7 @@
  * need no downloads and give the same points for the same seed.
  */
 import { Rng } from "../experiments/rng";
+import { digits } from "./digits";
 
 export type DatasetName = "spiral" | "moons" | "circles" | "xor" | "sine";
 export const DATASET_NAMES: readonly DatasetName[] = ["spiral", "moons", "circles", "xor", "sine"];
@@ -127,7 +128,8 @@ export function sine(opts: DatasetOptions = {}): Dataset {
   });
 }
 
-export const datasets = { spiral, moons, circles, xor, sine } as const;
+/** The synthetic datasets by name, and `digits` (real data, shipped with the package). */
+export const datasets = { spiral, moons, circles, xor, sine, digits } as const;
 
 /** A dataset by name (the `dataset` / `input` options of the experiments). */
 export function dataset(name: string, opts: DatasetOptions = {}): Dataset {

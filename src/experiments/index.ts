@@ -24,6 +24,7 @@ export type { InitChoice, InitName, NormName } from "./network";
 export { SATURATION_THRESHOLD } from "./stats";
 export type { GradStats, ForwardStats, Histogram } from "./stats";
 export { datasets, dataset, DATASET_NAMES } from "../datasets";
+export type { Digits, DigitsOptions } from "../datasets/digits";
 export type { Dataset, DatasetName, DatasetOptions } from "../datasets";
 export { splitStratified, splitRandom } from "../datasets/split";
 export type { Split } from "../datasets/split";

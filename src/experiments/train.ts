@@ -23,6 +23,7 @@ import { backward, drawWeights, forward, INIT_CHOICES, NORM_CHOICES, recommended
 import { accuracyOf, logitGradient, lossValue, LOSS_CHOICES, predict, resolveOutput, targets, type LossChoice, type OutputLayer } from "./objective";
 import { Optimizer, OPTIMIZER_CHOICES, type OptimizerName } from "./optimizer";
 import { gradStats, type GradStats } from "./stats";
+import { trainModel, type ModelTrainingRun, type ModelTrainOptions } from "../model/train";
 
 export interface TrainOptions {
   activations?: ActivationLike | ActivationLike[];
@@ -363,8 +364,12 @@ function addSeed(into: TrainingRunResult, seed: number, run: TrainingRunResult):
  * run.compare("relu", "leaky_relu");      // paired over the seeds: { difference, verdict }
  * ```
  */
-export async function train(opts: TrainOptions = {}): Promise<TrainingRun> {
-  const { o, data } = resolveTrainOptions(opts);
+export async function train(opts?: TrainOptions): Promise<TrainingRun>;
+/** A user's tf.LayersModel on their data: `train({ model, data, epochs, seeds, ... })` (src/model/train.ts). */
+export async function train(opts: ModelTrainOptions): Promise<ModelTrainingRun>;
+export async function train(opts: TrainOptions | ModelTrainOptions = {}): Promise<TrainingRun | ModelTrainingRun> {
+  if (opts !== null && typeof opts === "object" && "model" in opts) return trainModel(opts);
+  const { o, data } = resolveTrainOptions(opts as TrainOptions);
   await ready();
   const started = Date.now();
   const total = o.epochs * o.activations.length * o.seeds.length;
