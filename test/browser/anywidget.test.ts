@@ -2,8 +2,8 @@
  * AnyWidget in a real JupyterLab, in a real browser, through the anywidget front end setup
  * installs: a counter clicked in the page (the kernel's value and change: handler follow) and set
  * from the kernel (the page follows), a canvas fed a binary trait and a binary custom message
- * that answers with custom messages, and a module whose render throws (the output says so, the
- * kernel runs on). Skips (with the reason) only outside CI when chromium or the venv is missing.
+ * that answers with custom messages, a module whose render throws and one that cannot load (the
+ * output says so, the kernel runs on), and the saved notebook's widget state. Skips (with the reason) only outside CI when chromium or the venv is missing.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -64,7 +64,11 @@ test("AnyWidget in JupyterLab and chromium", { skip, timeout: 300_000 }, async (
     ["anywidget", "@activation-lab/anywidget"].some((dir) => fs.existsSync(path.join(labextensions, dir, "package.json"))),
     "the anywidget front end is in .venv (npm run setup installs it)",
   );
-  const lab = await startLab({ notebooks: [NOTEBOOK] });
+  const lab = await startLab({
+    notebooks: [NOTEBOOK],
+    // Save widget state into the notebook (checked last).
+    settings: { "@jupyter-widgets/jupyterlab-manager:plugin": { saveState: true } },
+  });
   const browser = await launchBrowser().catch(async (e) => {
     await lab.stop();
     throw e;
@@ -118,17 +122,36 @@ test("AnyWidget in JupyterLab and chromium", { skip, timeout: 300_000 }, async (
       assert.deepEqual(drawn, image(11));
     });
 
-    await t.test("an error in render shows in the output, and the kernel runs on with its state", async () => {
-      const error = page.locator(".anywidget-error");
-      await error.waitFor({ timeout: 20_000 });
-      const text = await error.innerText();
-      assert.match(text, /render failed/);
-      assert.match(text, /Error: boom in render/);
+    await t.test("an error in render, or a module that cannot load, shows in the output; the kernel runs on with its state", async () => {
+      const errors = page.locator(".anywidget-error");
+      await eventually("both errors shown", async () => (await errors.count()) === 2);
+      const [renderError, loadError] = await errors.allInnerTexts();
+      assert.match(renderError, /render failed/);
+      assert.match(renderError, /Error: boom in render/);
+      assert.match(loadError, /the widget's module could not be loaded/);
+      assert.match(loadError, /SyntaxError/);
       const outputs = await page.locator(".jp-OutputArea-output").allInnerTexts();
       assert.ok(outputs.some((o) => o.includes("after the error: count=0, width=4")), `the next cell ran: ${JSON.stringify(outputs)}`);
       assert.equal((await kernelJson<{ n: number }>(page, `JSON.stringify({ n: broken.get("n") })`)).n, 1);
       // (JupyterLab's own debugger logs unrelated "No active debugger session" page errors.)
       assert.deepEqual(pageErrors.filter((e) => e.includes("boom")), [], "the failed render is handled, not an uncaught page error");
+    });
+
+    await t.test("the saved notebook keeps each AnyWidget's state, binary traits included", async () => {
+      type Saved = Record<string, { model_name: string; model_module: string; state: Record<string, unknown>; buffers?: { path: string[]; encoding: string; data: string }[] }>;
+      const savedStates = (): Saved => JSON.parse(fs.readFileSync(path.join(lab.root, "anywidget.ipynb"), "utf8")).metadata?.widgets?.["application/vnd.jupyter.widget-state+json"]?.state ?? {};
+      await command(page, "docmanager:save");
+      await eventually("the notebook saved with widget state", async () => JSON.stringify(savedStates()).includes("AnyModel"));
+      const anyModels = Object.values(savedStates()).filter((m) => m.model_name === "AnyModel");
+      assert.equal(anyModels.length, 4, "counter, canvas and the two broken ones");
+      assert.ok(anyModels.every((m) => m.model_module === "anywidget" && typeof m.state._esm === "string"));
+      const counterState = anyModels.find((m) => m.state.count !== undefined)!;
+      assert.equal(counterState.state.count, 41);
+      const canvasState = anyModels.find((m) => m.state.width !== undefined)!;
+      const pixels = canvasState.buffers?.find((b) => b.path.join(".") === "pixels");
+      assert.ok(pixels, `the canvas's pixels are saved as a buffer: ${JSON.stringify(canvasState.buffers)}`);
+      assert.equal(pixels.encoding, "base64");
+      assert.deepEqual(Array.from(Buffer.from(pixels.data, "base64")), image(37));
     });
   } finally {
     await browser.close();
