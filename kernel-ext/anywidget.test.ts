@@ -1,5 +1,7 @@
 import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
 import { CommManager } from "./comm";
 import { AnyWidget, ANYWIDGET_VERSION } from "./anywidget";
 import { Widget, WIDGET_VIEW_MIME } from "./widget";
@@ -152,4 +154,14 @@ test("display gives the widget view with a text fallback", async () => {
   const bundle = await w[DISPLAY]();
   assert.deepEqual(bundle[WIDGET_VIEW_MIME], { version_major: 2, version_minor: 1, model_id: w.id });
   assert.match(String(bundle["text/plain"]), /^Counter\(anywidget, id=/);
+});
+
+test("the version asked for is the front end's setup installs: npm anywidget's, pinned everywhere", () => {
+  const root = path.resolve(__dirname, "..", "..");
+  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
+  assert.equal(read("node_modules/anywidget/package.json").version, ANYWIDGET_VERSION);
+  assert.equal(read("package.json").devDependencies.anywidget, ANYWIDGET_VERSION);
+  const fallback = read("widgets/anywidget/package.json");
+  assert.equal(fallback.version, ANYWIDGET_VERSION, "the fallback front end registers its package version");
+  assert.equal(fallback.dependencies.anywidget, ANYWIDGET_VERSION);
 });

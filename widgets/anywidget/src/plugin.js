@@ -11,8 +11,8 @@
 import { IJupyterWidgetRegistry } from "@jupyter-widgets/base";
 import anywidgetModule from "anywidget";
 import { guardedModule } from "./guard.js";
-
-const ANYWIDGET_VERSION = "0.11.0";
+// This package's version is npm anywidget's (scripts/install-anywidget.js checks that).
+import manifest from "../package.json";
 
 const plugin = {
   id: "@activation-lab/anywidget:plugin",
@@ -31,7 +31,7 @@ const plugin = {
         return name === "_esm" && typeof value === "string" && value !== "" ? guardedModule(value) : value;
       }
     }
-    registry.registerWidget({ name: "anywidget", version: ANYWIDGET_VERSION, exports: { AnyModel: GuardedAnyModel, AnyView } });
+    registry.registerWidget({ name: "anywidget", version: manifest.version, exports: { AnyModel: GuardedAnyModel, AnyView } });
   },
 };
 
