@@ -51,7 +51,9 @@ test("comm_open carries anywidget's model and view names, the module source and 
   assert.equal(state._view_name, "AnyView");
   assert.equal(state._view_module, "anywidget");
   assert.equal(state._model_module_version, `~${ANYWIDGET_VERSION}`);
-  assert.equal(state._esm, counterEsm);
+  assert.equal(w.esm, counterEsm);
+  assert.ok(String(state._esm).includes(JSON.stringify(counterEsm)), "_esm carries the module's source, quoted, inside the error guard");
+  assert.match(String(state._esm), /^\/\/ activation-lab AnyWidget[\s\S]*export default async function/);
   assert.equal(state._css, ".counter { color: red }");
   assert.equal(state._anywidget_id, "activation-lab.Counter");
   assert.equal(state.count, 4);
@@ -62,7 +64,9 @@ test("comm_open carries anywidget's model and view names, the module source and 
 
 test("a URL module goes as its href; css defaults to none", () => {
   const w = new AnyWidget({ esm: new URL("https://example.org/widget.js"), n: 1 });
-  assert.equal(w.get("_esm"), "https://example.org/widget.js");
+  assert.equal(w.esm, "https://example.org/widget.js");
+  assert.match(w.get("_esm"), /import\("https:\/\/example\.org\/widget\.js"\)/, "a URL is imported as it is");
+  assert.ok(!w.get("_esm").includes("createObjectURL"), "no blob for a URL");
   assert.equal(w.get("_css"), "");
   assert.equal(w.get("_anywidget_id"), "activation-lab.AnyWidget");
 });
@@ -97,8 +101,9 @@ test("a kernel set sends an update the page's model.get sees", async () => {
 
 test("the front end cannot rewrite the module source", async () => {
   const w = new Counter(0);
+  const before = w.get("_esm");
   await frontEndUpdate(manager, w.id, { _esm: "export default {}" });
-  assert.equal(w.get("_esm"), counterEsm);
+  assert.equal(w.get("_esm"), before);
 });
 
 test("binary traits travel as buffers both ways (DataView and ArrayBuffer)", async () => {
@@ -145,7 +150,7 @@ test("saved state lists the widget under anywidget's model names, traits include
   assert.equal(saved.model_name, "AnyModel");
   assert.equal(saved.model_module, "anywidget");
   assert.equal(saved.state.count, 7);
-  assert.equal(saved.state._esm, counterEsm);
+  assert.equal(saved.state._esm, w.get("_esm"));
   w.close();
 });
 

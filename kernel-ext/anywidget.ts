@@ -16,6 +16,7 @@
  * Subclasses name their traits: `class Counter extends AnyWidget<{ count: number }>`.
  */
 import type { MimeBundle } from "../src/live";
+import { guardedModule } from "./anywidget-guard";
 import { domDefaults, type DomState } from "./control-model";
 import { Widget, type CustomHandler, type StateChange, type TraitChange, type WidgetModelIds } from "./widget";
 
@@ -25,7 +26,7 @@ export const ANYWIDGET_MODULE = "anywidget";
 
 /** The traits anywidget's front end reads besides the user's own. */
 export interface AnyWidgetInternals {
-  /** The ES module source, or a URL to load it from. */
+  /** The module the front end loads: the user's (`esm`), wrapped so its errors show (anywidget-guard.ts). */
   _esm: string;
   /** CSS text or a URL to a stylesheet; "" for none. */
   _css: string;
@@ -58,6 +59,9 @@ function assetText(kind: "esm" | "css", value: unknown, className: string): stri
 }
 
 export class AnyWidget<Traits extends object = Record<string, unknown>> extends Widget<Traits & AnyWidgetInternals & DomState> {
+  /** The module as given: its source text, or its URL. */
+  readonly esm: string;
+
   constructor(options: AnyWidgetOptions<Traits>) {
     const className = new.target.name;
     if (typeof options !== "object" || options === null) {
@@ -74,10 +78,11 @@ export class AnyWidget<Traits extends object = Record<string, unknown>> extends 
       ...anyIds,
       ...domDefaults(),
       ...(traits as unknown as Traits),
-      _esm: esmText,
+      _esm: guardedModule(esmText, esm instanceof URL || /^https?:\/\//.test(esmText)),
       _css: cssText,
       _anywidget_id: `activation-lab.${className}`,
     });
+    this.esm = esmText;
   }
 
   /**

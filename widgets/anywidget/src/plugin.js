@@ -10,7 +10,6 @@
  */
 import { IJupyterWidgetRegistry } from "@jupyter-widgets/base";
 import anywidgetModule from "anywidget";
-import { guardedModule } from "./guard.js";
 // This package's version is npm anywidget's (scripts/install-anywidget.js checks that).
 import manifest from "../package.json";
 
@@ -24,14 +23,7 @@ const plugin = {
     if (typeof AnyModel !== "function" || typeof AnyView !== "function") {
       throw new Error("npm anywidget did not give { AnyModel, AnyView }; its build format changed");
     }
-    /** AnyModel whose module loads through the error-showing wrapper (guard.js). */
-    class GuardedAnyModel extends AnyModel {
-      get(name) {
-        const value = super.get(name);
-        return name === "_esm" && typeof value === "string" && value !== "" ? guardedModule(value) : value;
-      }
-    }
-    registry.registerWidget({ name: "anywidget", version: manifest.version, exports: { AnyModel: GuardedAnyModel, AnyView } });
+    registry.registerWidget({ name: "anywidget", version: manifest.version, exports: { AnyModel, AnyView } });
   },
 };
 
