@@ -8,7 +8,7 @@
  * the input event's own dispatch (from the event reaching the widget to it leaving again, before
  * the widget's change handler runs) and, past the end of the timing, the frame that shows it.
  *
- * Target (DESIGN §13): median < 50 ms for switching mode, overlay or layer.
+ * Target: median < 50 ms (under what a reader notices as lag) for switching mode, overlay or layer.
  *
  *   node dist/bench/histogram-switch.js [cycles=20]
  */

@@ -5,7 +5,7 @@
  * curves. Presses are sequential (each waits for its chart), so every one is a full round
  * trip: browser → comm → kernel (tfjs) → float32 buffers → in-place vega update.
  *
- * Targets (DESIGN §6): median < 25 ms, p95 < 50 ms. For scale, measured in the same JupyterLab:
+ * Targets: median < 25 ms, p95 < 50 ms (a slider feels attached to the chart). For scale, measured in the same JupyterLab:
  * ipywidgets `interact` + matplotlib 230 ms median (376 ms p95); `interact` re-displaying a
  * vega-lite chart 54 ms (66 ms).
  *

@@ -26,6 +26,8 @@ export {
   Output,
 } from "./controls";
 export type { SliderOptions, ProgressOptions, ValueListener } from "./controls";
+export { AnyWidget, ANYWIDGET_VERSION, ANYWIDGET_MODULE } from "./anywidget";
+export type { AnyWidgetOptions, AnyWidgetInternals } from "./anywidget";
 export { interact, interactive, Interactive, InteractHandle, controlFor } from "./interact";
 export type { ControlSpec, InteractValues, ValueOfSpec } from "./interact";
 export { Comm, CommManager, commManager, commErrors } from "./comm";

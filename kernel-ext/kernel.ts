@@ -1,53 +1,28 @@
 /**
- * The activation-lab kernel: tslab's ZeroMQ server with the protocol gaps closed (comms,
- * comm_info, execute_input/execute_result/error, history, is_complete "invalid", interrupt by
- * signal or message, status for every request).
+ * The activation-lab kernel, composed of parts with one job each: the ZeroMQ transport
+ * (transport.ts, on tslab's server), IOPub ordering and stream batching (iopub.ts), the table of
+ * request handlers (dispatch.ts) and the execute queue (execute-queue.ts); tslab compiles and
+ * runs the cells (handler.ts). Beyond tslab it serves comms, comm_info, execute_input /
+ * execute_result / error, history, is_complete "invalid", interrupt by signal or message, and
+ * status for every request.
  *
  * Execute requests run one at a time, in order. Every other request — comm messages above all —
  * is served as soon as it arrives, so a widget keeps working while a cell awaits.
  */
-import { randomUUID } from "crypto";
 import * as zmq from "zeromq";
-import { ZmqServer } from "tslab/dist/jupyter";
 import { requestInterrupt, takeInterrupt } from "../src/live";
-import { BinaryLike, Header, OutputChannel, PublishOptions, currentParent, setFallbackParent, setOutputChannel, withParent } from "./channel";
+import { OutputChannel, PublishOptions, currentParent, setFallbackParent, setOutputChannel, withParent } from "./channel";
 import { CommManager, setCommManager } from "./comm";
+import { DispatchTable, numberField, replyContent, stringField } from "./dispatch";
 import { DisplayHandle, outputsOf, settleOutputs } from "./display";
+import { ExecuteQueue } from "./execute-queue";
 import { ActivationLabHandler, CellError } from "./handler";
 import { History, HistoryRequest } from "./history";
+import { IopubBatcher, captureProcessStreams } from "./iopub";
 import { kernelLog } from "./log";
+import { KernelTransport } from "./transport";
 import { serveWidgetControl } from "./widget";
-import { WireMessage, decodeMessage, encodeMessage, newHeader } from "./wire";
-
-type Socket = zmq.Router | zmq.Publisher;
-
-/** One send at a time per socket (zeromq.js refuses overlapping sends), in order. */
-class SendQueue {
-  private readonly queue: Buffer[][] = [];
-  private flushing = false;
-  constructor(private readonly socket: Socket) {}
-
-  send(frames: Buffer[]): void {
-    this.queue.push(frames);
-    if (!this.flushing) void this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const frames = this.queue.shift()!;
-        try {
-          await this.socket.send(frames);
-        } catch (e) {
-          kernelLog(`send failed: ${(e as Error).message}`);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-}
+import { WireMessage } from "./wire";
 
 export interface KernelOptions {
   connectionFile: string;
@@ -60,56 +35,43 @@ export interface KernelOptions {
   afterEachCell?: () => void;
 }
 
-export class ActivationLabKernel extends ZmqServer implements OutputChannel {
+export class ActivationLabKernel implements OutputChannel {
   readonly comms = new CommManager();
   readonly history = new History();
-  private readonly session = randomUUID();
-  private readonly kernelHandler: ActivationLabHandler;
-  private readonly queues = new Map<Socket, SendQueue>();
+  private readonly cells: ActivationLabHandler;
+  private readonly transport: KernelTransport;
+  private readonly iopub: IopubBatcher;
+  private readonly requests: DispatchTable<zmq.Router>;
+  private readonly executeQueue = new ExecuteQueue();
   private executionCount = 0;
-  private executeChain: Promise<void> = Promise.resolve();
-  private arrivals = 0;
-  /** Execute requests that arrived up to this number are aborted (an earlier cell failed). */
-  private abortThrough = 0;
-  private pendingStream: { parent: Header; name: "stdout" | "stderr"; text: string } | undefined;
-  private streamFlushScheduled = false;
   private firstCell: Promise<unknown> | undefined;
   private warmed = false;
-  /** Interrupts received so far (a cell compares counts to see one that came while it ran). */
-  private interrupts = 0;
 
   constructor(private readonly options: KernelOptions) {
-    const handler = ActivationLabHandler.create(options.rootDir, options.version);
-    super(handler, options.connectionFile);
-    this.kernelHandler = handler;
-    this.unlimitedIopubQueue();
+    this.cells = ActivationLabHandler.create(options.rootDir, options.version);
+    this.transport = new KernelTransport(this.cells, options.connectionFile);
+    this.iopub = new IopubBatcher((...message) => this.transport.sendIopub(...message));
+    this.requests = new DispatchTable(this.requestHandlers(), (state, parent) => this.iopub.status(state, parent));
+    this.transport.onRequest((socket, msg) =>
+      msg.header.msg_type === "execute_request" ? this.executeQueue.enqueue((aborted) => this.execute(socket, msg, aborted)) : this.requests.serve(socket, msg),
+    );
   }
 
-  /**
-   * ZeroMQ's default high-water mark (1,000 messages) makes a PUB socket silently drop output
-   * when a cell emits a burst faster than the client reads, idle status included, which leaves
-   * the front end waiting forever. tslab creates and binds the sockets inside `init`, so the
-   * option is set in its bind step (options apply to connections made after they are set).
-   */
-  private unlimitedIopubQueue(): void {
-    const self = this as unknown as { bindSocket(sock: zmq.Socket, port: number): Promise<void> };
-    const bind = self.bindSocket.bind(this);
-    self.bindSocket = (sock, port) => {
-      if (sock === this.iopub) this.iopub.sendHighWaterMark = 0;
-      return bind(sock, port);
-    };
-  }
-
-  override async init(): Promise<void> {
-    await super.init();
+  async init(): Promise<void> {
+    await this.transport.init();
     setCommManager(this.comms);
     serveWidgetControl(this.comms);
     this.serveTslabDisplay();
     setOutputChannel(this);
-    this.redirectStreams();
+    captureProcessStreams(this.iopub);
     process.on("SIGINT", () => this.interrupt());
     // Heavy start-up work waits until the front end has its kernel_info_reply (or 1 s).
     setTimeout(() => this.warm(), 1000).unref();
+  }
+
+  /** Closes the sockets (and tslab's compiler). */
+  close(): void {
+    this.transport.close();
   }
 
   /** tslab's own `display.html(...)` API (import * as tslab from "tslab") publishes through us. */
@@ -127,7 +89,7 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     if (this.warmed) return;
     this.warmed = true;
     setImmediate(() => {
-      this.kernelHandler.warm();
+      this.cells.warm();
       this.startBeforeFirstCell();
     });
   }
@@ -141,158 +103,68 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
   }
 
   interrupt(): void {
-    this.interrupts++;
+    this.executeQueue.interrupt();
     requestInterrupt();
-    this.kernelHandler.interrupt();
-  }
-
-  private queueFor(socket: Socket): SendQueue {
-    let queue = this.queues.get(socket);
-    if (!queue) this.queues.set(socket, (queue = new SendQueue(socket)));
-    return queue;
+    this.cells.interrupt();
   }
 
   /** OutputChannel: an IOPub message, child of the current request. */
   publish(msgType: string, content: Record<string, unknown>, options: PublishOptions = {}): void {
-    const parent = options.parent ?? currentParent();
-    if (msgType !== "stream") this.flushStreams();
-    this.sendIopub(msgType, content, parent, options.buffers, options.metadata);
+    this.iopub.publish(msgType, content, options.parent ?? currentParent(), options.buffers, options.metadata);
   }
 
-  private sendIopub(msgType: string, content: Record<string, unknown>, parent?: Header, buffers?: BinaryLike[], metadata?: Record<string, unknown>): void {
-    const frames = encodeMessage(
-      { identities: [Buffer.from(`kernel.${msgType}`)], header: newHeader(msgType, this.session), parent_header: parent ?? {}, metadata, content, buffers },
-      this.connInfo.key,
-    );
-    this.queueFor(this.iopub).send(frames);
-  }
-
-  private status(state: "busy" | "idle", parent: Header): void {
-    this.flushStreams();
-    this.sendIopub("status", { execution_state: state }, parent);
-  }
-
+  /** A reply on shell or control, after the stream output the request caused. */
   private reply(socket: zmq.Router, request: WireMessage, msgType: string, content: Record<string, unknown>): void {
-    this.flushStreams();
-    const frames = encodeMessage(
-      { identities: request.identities, header: newHeader(msgType, this.session), parent_header: request.header, content },
-      this.connInfo.key,
-    );
-    this.queueFor(socket).send(frames);
+    this.iopub.flush();
+    this.transport.reply(socket, request, msgType, content);
   }
 
-  /** process.stdout/stderr → `stream` messages of the current request, batched per event-loop turn. */
-  private redirectStreams(): void {
-    const realStdout = process.stdout.write.bind(process.stdout);
-    const realStderr = process.stderr.write.bind(process.stderr);
-    const make = (name: "stdout" | "stderr", real: typeof realStdout) =>
-      ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
-        const parent = currentParent();
-        const cb = typeof encoding === "function" ? encoding : callback;
-        if (!parent) return real(chunk as string, encoding as BufferEncoding, cb as () => void);
-        const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-        this.appendStream(parent, name, text);
-        if (typeof cb === "function") (cb as () => void)();
-        return true;
-      }) as typeof process.stdout.write;
-    process.stdout.write = make("stdout", realStdout);
-    process.stderr.write = make("stderr", realStderr);
-  }
-
-  private appendStream(parent: Header, name: "stdout" | "stderr", text: string): void {
-    const pending = this.pendingStream;
-    if (pending && (pending.parent.msg_id !== parent.msg_id || pending.name !== name)) this.flushStreams();
-    if (this.pendingStream) this.pendingStream.text += text;
-    else this.pendingStream = { parent, name, text };
-    if (!this.streamFlushScheduled) {
-      this.streamFlushScheduled = true;
-      setImmediate(() => {
-        this.streamFlushScheduled = false;
-        this.flushStreams();
-      });
-    }
-  }
-
-  private flushStreams(): void {
-    const pending = this.pendingStream;
-    if (!pending) return;
-    this.pendingStream = undefined;
-    this.sendIopub("stream", { name: pending.name, text: pending.text }, pending.parent);
-  }
-
-  override async handleShellMessage(socket: zmq.Router, ...frames: Buffer[]): Promise<void> {
-    let msg: WireMessage;
-    try {
-      msg = decodeMessage(frames, this.connInfo.key);
-    } catch (e) {
-      kernelLog(`dropped an unreadable message: ${(e as Error).message}`);
-      return;
-    }
-    const type = msg.header.msg_type;
-    if (type === "execute_request") return this.enqueueExecute(socket, msg);
-    this.status("busy", msg.header);
-    try {
-      await withParent(msg.header, () => this.dispatch(socket, msg));
-    } catch (e) {
-      kernelLog(`${type} failed: ${(e as Error)?.stack ?? e}`);
-    } finally {
-      this.status("idle", msg.header);
-    }
-  }
-
-  private async dispatch(socket: zmq.Router, msg: WireMessage): Promise<void> {
-    const content = msg.content;
-    switch (msg.header.msg_type) {
-      case "kernel_info_request":
-        this.reply(socket, msg, "kernel_info_reply", this.kernelHandler.handleKernel() as unknown as Record<string, unknown>);
+  private requestHandlers(): Record<string, (socket: zmq.Router, msg: WireMessage) => void | Promise<void>> {
+    const comm = (socket: zmq.Router, msg: WireMessage) => this.comms.handle(msg.header.msg_type, msg.content, msg.buffers, msg.header, msg.metadata);
+    return {
+      kernel_info_request: (socket, msg) => {
+        this.reply(socket, msg, "kernel_info_reply", this.cells.handleKernel() as unknown as Record<string, unknown>);
         this.warm();
-        return;
-      case "is_complete_request":
-        return this.replyWith(socket, msg, "is_complete_reply", () => this.kernelHandler.handleIsComplete({ code: stringField(content, "code") }));
-      case "complete_request":
-        return this.replyWith(socket, msg, "complete_reply", () =>
-          this.kernelHandler.handleComplete({ code: stringField(content, "code"), cursor_pos: numberField(content, "cursor_pos") }),
-        );
-      case "inspect_request":
-        return this.replyWith(socket, msg, "inspect_reply", () =>
-          this.kernelHandler.handleInspect({ code: stringField(content, "code"), cursor_pos: numberField(content, "cursor_pos"), detail_level: 0 }),
-        );
-      case "history_request":
-        return this.replyWith(socket, msg, "history_reply", () => ({ status: "ok", history: this.history.query(content as HistoryRequest) }));
-      case "comm_info_request": {
-        const target = typeof content.target_name === "string" ? content.target_name : undefined;
-        return this.reply(socket, msg, "comm_info_reply", { status: "ok", comms: this.comms.info(target) });
-      }
-      case "comm_open":
-      case "comm_msg":
-      case "comm_close":
-        return this.comms.handle(msg.header.msg_type, content, msg.buffers, msg.header, msg.metadata);
-      case "interrupt_request":
+      },
+      is_complete_request: (socket, msg) =>
+        this.reply(socket, msg, "is_complete_reply", replyContent(() => this.cells.handleIsComplete({ code: stringField(msg.content, "code") }))),
+      complete_request: (socket, msg) =>
+        this.reply(
+          socket,
+          msg,
+          "complete_reply",
+          replyContent(() => this.cells.handleComplete({ code: stringField(msg.content, "code"), cursor_pos: numberField(msg.content, "cursor_pos") })),
+        ),
+      inspect_request: (socket, msg) =>
+        this.reply(
+          socket,
+          msg,
+          "inspect_reply",
+          replyContent(() =>
+            this.cells.handleInspect({ code: stringField(msg.content, "code"), cursor_pos: numberField(msg.content, "cursor_pos"), detail_level: 0 }),
+          ),
+        ),
+      history_request: (socket, msg) =>
+        this.reply(socket, msg, "history_reply", replyContent(() => ({ history: this.history.query(msg.content as HistoryRequest) }))),
+      comm_info_request: (socket, msg) => {
+        const target = typeof msg.content.target_name === "string" ? msg.content.target_name : undefined;
+        this.reply(socket, msg, "comm_info_reply", { status: "ok", comms: this.comms.info(target) });
+      },
+      comm_open: comm,
+      comm_msg: comm,
+      comm_close: comm,
+      interrupt_request: (socket, msg) => {
         this.interrupt();
-        return this.reply(socket, msg, "interrupt_reply", { status: "ok" });
-      case "shutdown_request":
-        return this.shutdown(socket, msg);
-      default:
-        kernelLog(`unsupported request ${msg.header.msg_type}; ignored`);
-    }
-  }
-
-  /** Replies with `compute()`, or with an error reply naming the problem if it throws. */
-  private replyWith(socket: zmq.Router, msg: WireMessage, replyType: string, compute: () => unknown): void {
-    let content: Record<string, unknown>;
-    try {
-      content = { status: "ok", ...(compute() as Record<string, unknown>) };
-    } catch (e) {
-      const err = e as Error;
-      content = { status: "error", ename: err.name || "Error", evalue: err.message, traceback: [String(err.message)] };
-    }
-    this.reply(socket, msg, replyType, content);
+        this.reply(socket, msg, "interrupt_reply", { status: "ok" });
+      },
+      shutdown_request: (socket, msg) => this.shutdown(socket, msg),
+    };
   }
 
   private shutdown(socket: zmq.Router, msg: WireMessage): void {
     const restart = msg.content.restart === true;
     this.reply(socket, msg, "shutdown_reply", { status: "ok", restart });
-    this.status("idle", msg.header);
+    this.iopub.status("idle", msg.header);
     // Let the reply leave before the sockets close.
     setTimeout(() => {
       try {
@@ -303,23 +175,18 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     }, 50);
   }
 
-  private enqueueExecute(socket: zmq.Router, msg: WireMessage): void {
-    const arrival = ++this.arrivals;
-    this.executeChain = this.executeChain.then(() => this.execute(socket, msg, arrival)).catch((e) => kernelLog(`execute failed: ${(e as Error)?.stack ?? e}`));
-  }
-
-  private async execute(socket: zmq.Router, msg: WireMessage, arrival: number): Promise<void> {
-    this.status("busy", msg.header);
+  private async execute(socket: zmq.Router, msg: WireMessage, aborted: boolean): Promise<void> {
+    this.iopub.status("busy", msg.header);
     try {
-      await withParent(msg.header, () => this.executeInContext(socket, msg, arrival));
+      await withParent(msg.header, () => this.executeInContext(socket, msg, aborted));
     } finally {
-      this.status("idle", msg.header);
+      this.iopub.status("idle", msg.header);
     }
   }
 
-  private async executeInContext(socket: zmq.Router, msg: WireMessage, arrival: number): Promise<void> {
+  private async executeInContext(socket: zmq.Router, msg: WireMessage, aborted: boolean): Promise<void> {
     const content = msg.content;
-    if (arrival <= this.abortThrough) {
+    if (aborted) {
       return this.reply(socket, msg, "execute_reply", { status: "aborted", execution_count: this.executionCount });
     }
     if (typeof content.code !== "string") {
@@ -336,8 +203,8 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
     if (storeHistory) this.history.add(count, code);
     takeInterrupt(); // an interrupt that arrived while idle must not stop this cell
     this.warm();
-    const interruptsBefore = this.interrupts;
-    let outcome = await this.firstCellReady().then(() => this.kernelHandler.run(code, () => this.interrupts > interruptsBefore));
+    const interrupted = this.executeQueue.interruptedSince();
+    let outcome = await this.firstCellReady().then(() => this.cells.run(code, interrupted));
     this.options.afterEachCell?.();
     // One event-loop turn: a rejection the cell left unhandled is reported now, in this cell.
     await new Promise((resolve) => setImmediate(resolve));
@@ -367,20 +234,8 @@ export class ActivationLabKernel extends ZmqServer implements OutputChannel {
 
   private replyError(socket: zmq.Router, msg: WireMessage, count: number, error: CellError): void {
     this.publish("error", { ...error });
-    // Requests queued behind a failing cell are aborted, as in ipykernel (unless stop_on_error=false).
-    if (msg.content.stop_on_error !== false) this.abortThrough = this.arrivals;
+    // Queued requests behind a failing cell are aborted, unless the request said stop_on_error=false.
+    if (msg.content.stop_on_error !== false) this.executeQueue.abortQueued();
     this.reply(socket, msg, "execute_reply", { status: "error", execution_count: count, ...error });
   }
-}
-
-function stringField(content: Record<string, unknown>, key: string): string {
-  const value = content[key];
-  if (typeof value !== "string") throw new TypeError(`${key} must be a string`);
-  return value;
-}
-
-function numberField(content: Record<string, unknown>, key: string): number {
-  const value = content[key];
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`${key} must be a number`);
-  return value;
 }

@@ -14,7 +14,7 @@
  * listeners run, as protocol 2.1 asks; `request_state` is answered with the full state.
  */
 import { DISPLAY, MimeBundle } from "../src/live";
-import { separateBuffers, putBuffers } from "./buffers";
+import { separateBuffers, putBuffers } from "./widget-buffers";
 import { Comm, CommManager, CommMessage, commManager, logCommError } from "./comm";
 
 /** The protocol version this kernel speaks. */

@@ -7,7 +7,7 @@
  */
 import { createHmac, randomUUID, timingSafeEqual } from "crypto";
 import { BinaryLike, Header } from "./channel";
-import { bytesOf } from "./buffers";
+import { bytesOf } from "./widget-buffers";
 
 export const PROTOCOL_VERSION = "5.3";
 const DELIMITER = Buffer.from("<IDS|MSG>");

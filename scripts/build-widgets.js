@@ -101,24 +101,39 @@ function jupyterlabStaging() {
   return stagingCache;
 }
 
-function built() {
-  const manifest = path.join(widgets, "labextension", "package.json");
+/** Whether `dir`/labextension holds a finished build (its manifest names a present remoteEntry). */
+function built(dir = widgets) {
+  const manifest = path.join(dir, "labextension", "package.json");
   if (!fs.existsSync(manifest)) return false;
   const load = JSON.parse(fs.readFileSync(manifest, "utf8")).jupyterlab?._build?.load;
-  return typeof load === "string" && fs.existsSync(path.join(widgets, "labextension", load));
+  return typeof load === "string" && fs.existsSync(path.join(dir, "labextension", load));
 }
 
 /**
  * The builder runs `jlpm install` (a network install) when the extension folder has no
  * node_modules; pointing it at the repository's node_modules keeps the build offline.
  */
-function linkNodeModules() {
-  const link = path.join(widgets, "node_modules");
+function linkNodeModules(dir = widgets) {
+  const link = path.join(dir, "node_modules");
   try {
     fs.lstatSync(link);
   } catch {
-    fs.symlinkSync(path.join("..", "node_modules"), link, "dir");
+    fs.symlinkSync(path.relative(dir, path.join(root, "node_modules")), link, "dir");
   }
+}
+
+/**
+ * `jupyter labextension build` of the extension package in `dir`, offline (node_modules
+ * linked to the repository's, JupyterLab's core description from the venv).
+ */
+function buildLabextension(dir) {
+  linkNodeModules(dir);
+  log(`building the labextension in ${path.relative(root, dir)} (jupyter labextension build)`);
+  // --core-package-file: the builder otherwise looks up @jupyterlab/core-meta online; the
+  // venv's JupyterLab carries the same description of its shared packages.
+  const corePackage = path.join(jupyterlabStaging(), "package.json");
+  run(path.join(venvBin, "jupyter"), ["labextension", "build", "--core-package-file", corePackage, dir]);
+  if (!built(dir)) throw new Error(`jupyter labextension build finished but ${path.relative(root, dir)}/labextension has no remoteEntry`);
 }
 
 /** Runs a build step; with --quiet its output is shown only when it fails. */
@@ -147,21 +162,19 @@ function main() {
   // A fresh lib/: files of an older layout must not linger in the package.
   fs.rmSync(path.join(widgets, "lib"), { recursive: true, force: true });
   run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(widgets, "tsconfig.json")]);
-  linkNodeModules();
-  log("building the labextension (jupyter labextension build)");
-  // --core-package-file: the builder otherwise looks up @jupyterlab/core-meta online; the
-  // venv's JupyterLab carries the same description of its shared packages.
-  const corePackage = path.join(jupyterlabStaging(), "package.json");
-  run(path.join(venvBin, "jupyter"), ["labextension", "build", "--core-package-file", corePackage, widgets]);
-  if (!built()) throw new Error("jupyter labextension build finished but widgets/labextension has no remoteEntry");
+  buildLabextension(widgets);
   fs.mkdirSync(path.dirname(stampFile), { recursive: true });
   fs.writeFileSync(stampFile, `${hash}\n`);
   log(`built widgets/labextension in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-try {
-  main();
-} catch (e) {
-  process.stderr.write(`[build-widgets] ${e.message}\n`);
-  process.exit(1);
+module.exports = { buildLabextension };
+
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    process.stderr.write(`[build-widgets] ${e.message}\n`);
+    process.exit(1);
+  }
 }

@@ -4,7 +4,8 @@
  * its inputs in .setup-stamps/ and is skipped when they have not changed, so a second run
  * takes seconds.
  *
- *   1. npm dependencies (npm ci)          4. the widgets labextension build
+ *   1. npm dependencies (npm ci)          4. the widgets labextension build, and the anywidget
+ *                                            front end (pip's, or built from npm anywidget)
  *   2. TypeScript build to dist/           5. kernelspec + labextension into .venv
  *   3. .venv with JupyterLab & friends     6. (--for-tests) test-only Python packages, and
  *                                             .venv as a JupyterHub single-user environment
@@ -160,6 +161,18 @@ if (fs.existsSync(path.join(ROOT, "scripts", "setup-backends.js"))) {
 // 4. Widgets labextension (its own script keeps its own stamp)
 if (fs.existsSync(path.join(ROOT, "scripts", "build-widgets.js"))) {
   run(process.execPath, [path.join(ROOT, "scripts", "build-widgets.js"), ...(quiet ? ["--quiet"] : [])]);
+}
+
+// 4b. The anywidget front end AnyWidget renders through: pip's anywidget where the index has it,
+// else built from npm anywidget (scripts/install-anywidget.js says why and how).
+if (fs.existsSync(path.join(ROOT, "scripts", "install-anywidget.js"))) {
+  const labextensions = path.join(VENV, "share", "jupyter", "labextensions");
+  step(
+    "anywidget-front-end",
+    fingerprint(["scripts/install-anywidget.js", "scripts/build-widgets.js", "widgets/anywidget/package.json", "package-lock.json", "scripts/requirements.txt", ...listFiles("widgets/anywidget/src", /./)]),
+    () => ["anywidget", path.join("@activation-lab", "anywidget")].some((dir) => fs.existsSync(path.join(labextensions, dir, "package.json"))),
+    () => run(process.execPath, [path.join(ROOT, "scripts", "install-anywidget.js"), ...(quiet ? ["--quiet"] : [])]),
+  );
 }
 
 // 5. Kernelspec and labextension into .venv

@@ -1,5 +1,5 @@
 /**
- * Kernel side of ActivationExplorer (DESIGN §6). The front end edits `activations`,
+ * Kernel side of ActivationExplorer (widgets/README.md). The front end edits `activations`,
  * `params`, `x_range`, `points` and `show_derivative`; every such change is recomputed here
  * with `curves()` on the library's backend and sent back as float32 buffers. A value that
  * cannot be computed sets `error` and leaves the last good `curves` in place.

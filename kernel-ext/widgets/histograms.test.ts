@@ -31,7 +31,7 @@ function frontEnd(w: GradientHistograms, state: Record<string, unknown>): Promis
 }
 
 /**
- * A TrainingRun-shaped fixture (DESIGN §8: per activation, gradient histograms per recorded
+ * A TrainingRun-shaped fixture (per activation, gradient histograms per recorded
  * step), with values chosen so every statistic is known: layer L at step S of activation k
  * holds the values (k+1)·(S+1)·[-2, -1, 0, 0, 1, 2] followed by L NaNs and one +Inf.
  */

@@ -1,5 +1,5 @@
 /**
- * Kernel side of GradientHistograms (DESIGN §6, §13): per-layer gradient histograms of several
+ * Kernel side of GradientHistograms (widgets/README.md): per-layer gradient histograms of several
  * activations from a GradientFlow, a TrainingRun or any object of their shape. The kernel
  * sends every layer of every activation at the shown step once (`cube`, binary buffers); the
  * page picks `mode`, `overlay`, `shared_x`, `layer`, `selected` and `log_scale` and redraws

@@ -1,5 +1,5 @@
 /**
- * Every activation of the contract (DESIGN.md §3), one definition per file in `defs/`.
+ * Every activation the package offers (README "Activations"), one definition per file in `defs/`.
  * Importing this module registers them in canonical order.
  */
 import "./defs/linear";

@@ -1,5 +1,5 @@
 /**
- * The ActivationExplorer widget's contract (DESIGN §6), written once for the kernel
+ * The ActivationExplorer widget's contract (widgets/README.md), written once for the kernel
  * (kernel-ext/widgets/explorer.ts) and the JupyterLab bundle (widgets/src/explorer.ts): trait
  * types, defaults, and the wire form of `curves` after the first update (only what changed).
  * Browser-safe: no Node APIs, no tfjs.

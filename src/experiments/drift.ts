@@ -17,7 +17,7 @@ import { SATURATION_THRESHOLD } from "./stats";
 import { deadShares } from "./health";
 import { interruptCheckpoint } from "./interrupt";
 import { resolveTrainOptions, trainNetwork, type ResolvedTrainOptions, type TrainOptions } from "./train";
-import { driftSpec } from "../charts/experiments-extra";
+import { driftSpec } from "../charts/pairing-recurrent-norm-drift";
 
 export interface DriftOptions extends TrainOptions {
   /** Added to every input feature after training (default 4). */

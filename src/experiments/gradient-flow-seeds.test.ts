@@ -86,7 +86,7 @@ test("backwardFrom: 'unit' removes the output-scale factor that 'loss' carries (
 
 test("charts and tables with several seeds: mean line with a 95 % band, `mean ± half-width`", async () => {
   const flow = await gradientFlow({ ...SMALL, activations: ["tanh"], seeds: 4 });
-  const spec = flow.toSpec() as { layer: unknown[]; data: { values: { layer: number; gradNorm: number; lo: number; hi: number; seeds: number }[] } };
+  const spec = flow.toSpec() as unknown as { layer: unknown[]; data: { values: { layer: number; gradNorm: number; lo: number; hi: number; seeds: number }[] } };
   assert.equal(spec.layer.length, 2, "band and line");
   const row = spec.data.values[0];
   assert.equal(row.gradNorm, flow.runs[0].summary.layers[0].gradNorm.mean);

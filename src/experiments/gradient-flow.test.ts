@@ -1,5 +1,5 @@
 /**
- * gradientFlow reproduces the facts of the papers it illustrates (DESIGN §8, issue 5), and
+ * gradientFlow reproduces the facts of the papers it illustrates (Glorot & Bengio 2010, He et al. 2015, Klambauer et al. 2017), and
  * behaves: options checked, deterministic per seed, interruptible, no tensor leaks.
  */
 import { before, test } from "node:test";

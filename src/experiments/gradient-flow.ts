@@ -1,6 +1,6 @@
 /**
  * gradientFlow: how the gradient of a loss reaches each layer of a deep fully connected
- * network, per activation (DESIGN §8). By default (`backwardFrom: "loss"`) the loss is
+ * network, per activation. By default (`backwardFrom: "loss"`) the loss is
  * L = ½·mean over the batch of ‖h_depth‖², so the backward pass starts from h_depth / batch and
  * everything else is the network; that start grows with the output's scale. With
  * `backwardFrom: "unit"` it starts from a fixed random direction of unit RMS instead, so the
@@ -9,11 +9,13 @@
  */
 import { tf, type Tensor } from "../tf";
 import { ready } from "../backend";
-import { DISPLAY, progress, takeInterrupt, yieldToEventLoop, type MimeBundle } from "../live";
+import { progress, takeInterrupt, yieldToEventLoop } from "../live";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { dataset, DATASET_NAMES, type DatasetName } from "../datasets";
-import { chartAndTableOutputs, formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
+import { formatNumber, htmlTable, summaryCell, textTable } from "../charts/render";
 import { gradientFlowSpec } from "../charts/gradient-flow";
+import type { VegaLiteSpec } from "../charts/palette";
+import { ExperimentResult } from "./report";
 import { checkChoice, checkInt, checkKeys, checkSeeds, checkUniqueLabels, withContext } from "./options";
 import { stuckThreshold } from "./health";
 import { NON_NEGATIVE, SHARE, summarize, type Summary } from "../evidence/summary";
@@ -299,7 +301,7 @@ export async function gradientFlow(opts: GradientFlowOptions = {}): Promise<Grad
   return new GradientFlow(runs, o, interrupted, Date.now() - started, seedsFinished);
 }
 
-export class GradientFlow {
+export class GradientFlow extends ExperimentResult {
   readonly options: Omit<ResolvedFlowOptions, "activations"> & { activations: string[] };
   constructor(
     readonly runs: FlowRun[],
@@ -311,6 +313,7 @@ export class GradientFlow {
     /** The seeds every activation finished (all of `options.seeds` unless interrupted). */
     readonly seedsFinished: number[] = interrupted ? [] : options.seeds,
   ) {
+    super();
     this.options = { ...options, activations: options.activations.map((a) => a.label) };
   }
 
@@ -322,20 +325,15 @@ export class GradientFlow {
   }
 
   /** Vega-lite v5 spec: gradient norm per layer, log scale, one line per activation. */
-  toSpec(): Record<string, unknown> {
+  toSpec(): VegaLiteSpec {
     return gradientFlowSpec(this.runs, { title: this.title() });
   }
 
-  toString(): string {
-    return `${this.title()}\n${gradientFlowTable(this.runs, "text")}`;
+  protected table(): { headers: string[]; rows: (string | number)[][] } {
+    return { headers: TABLE_HEADERS, rows: tableRows(this.runs) };
   }
 
-  /** Two outputs: the chart, then the table. */
-  async [DISPLAY](): Promise<MimeBundle[]> {
-    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html: gradientFlowTable(this.runs, "html", this.title()), text: this.toString() });
-  }
-
-  private title(): string {
+  protected title(): string {
     const o = this.options;
     const stopped = this.interrupted ? ` — interrupted (seeds finished for every activation: ${this.seedsFinished.join(", ") || "none"})` : "";
     const seeds = o.seeds.length > 1 ? `${o.seeds.length} seeds (cells: mean ± 95 % half-width)` : `seed ${o.seed}`;

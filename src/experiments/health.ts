@@ -1,5 +1,5 @@
 /**
- * Unit health per hidden layer (DESIGN §9): `dead` units output exactly 0 on every example;
+ * Unit health per hidden layer (README "Seeds, held-out rows and unit health"): `dead` units output exactly 0 on every example;
  * `stuck` units have |f′(z)| < 1 % of the activation's largest |f′| on every example, so they
  * pass back almost no gradient whatever their output (ReLU's zero side, but also ELU/SELU's
  * negative plateau and the flat tails of sigmoid and tanh).

@@ -1,5 +1,5 @@
 /**
- * The experiments of DESIGN §8: what happens inside a deep network per activation.
+ * The experiments (README "What you can do"): what happens inside a deep network per activation.
  * Every entry point is async, deterministic per `seed`, shows progress for long runs, stops
  * at an interrupt with the partial result marked `interrupted`, and returns a displayable
  * result (`[Symbol.for("Jupyter.display")]()`, `toSpec()`, `toString()`).

@@ -1,7 +1,7 @@
 /**
  * The fully connected network every experiment runs, with its forward and backward passes
  * written out by hand. Two reasons: the activation's closed-form derivative replaces
- * autodiff (2–16× faster, DESIGN §4), and on the wasm backend a transposed matMul is ~11×
+ * autodiff (2–16× faster; `npm run bench -- gradient-flow` compares them), and on the wasm backend a transposed matMul is ~11×
  * slower than an explicit `tf.transpose` followed by a plain matMul, which the backward
  * pass below uses throughout. Tests check these gradients against `tf.grad`.
  *

@@ -12,7 +12,7 @@ import { flowInput, flowRun, flowWeights, resolveFlowOptions, withFlowTensors, t
 import { interruptCheckpoint } from "./interrupt";
 import { checkChoice, checkKeys } from "./options";
 import { ExperimentResult } from "./report";
-import { normComparisonSpec } from "../charts/experiments-extra";
+import { normComparisonSpec } from "../charts/pairing-recurrent-norm-drift";
 
 export interface NormComparisonOptions {
   activations?: ActivationLike | ActivationLike[];

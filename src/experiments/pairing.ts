@@ -12,7 +12,7 @@ import { lossValue, predict, resolveOutput, targets, type OutputLayer } from "./
 import { checkInt, checkKeys, checkNumber } from "./options";
 import { interruptCheckpoint } from "./interrupt";
 import { ExperimentResult } from "./report";
-import { pairingSpec } from "../charts/experiments-extra";
+import { pairingSpec } from "../charts/pairing-recurrent-norm-drift";
 
 export interface PairingOptions {
   /** Logit range of the true class (default −10 … 10). */

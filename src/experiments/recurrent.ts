@@ -13,7 +13,7 @@ import { checkInt, checkKeys, checkNumber, checkUniqueLabels, withContext } from
 import { ExperimentResult } from "./report";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
-import { recurrentSpec } from "../charts/experiments-extra";
+import { recurrentSpec } from "../charts/pairing-recurrent-norm-drift";
 
 export interface RecurrentOptions {
   activations?: ActivationLike | ActivationLike[];

@@ -183,7 +183,7 @@ test("seeds, validation and charts: mean with a band, `mean ± half-width` in th
   const before = tf.memory().numTensors;
   const run = await train({ ...SMALL, activations: ["relu", "elu"], seeds: 3 });
   assert.equal(tf.memory().numTensors, before);
-  const spec = run.toSpec() as { hconcat: { data: { values: { value: number; lo: number; hi: number; n: number; set: string; epoch: number; activation: string }[] }; layer: unknown[] }[] };
+  const spec = run.toSpec() as unknown as { hconcat: { data: { values: { value: number; lo: number; hi: number; n: number; set: string; epoch: number; activation: string }[] }; layer: unknown[] }[] };
   const loss = spec.hconcat[0];
   assert.equal(loss.layer.length, 2, "band and mean line");
   const point = loss.data.values.find((v) => v.activation === "elu" && v.set === "validation" && v.epoch === 4)!;

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
 import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
-import { train } from "./train";
+import { train, type TrainingRun } from "./train";
 import { Optimizer } from "./optimizer";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
@@ -159,4 +159,13 @@ test("displays training and validation curves beside dead and stuck units (vega-
   assert.match(String(bundle["image/svg+xml"]), /^<svg/);
   assert.match(String(table["text/html"]), /<table>.*relu.*elu/s);
   assert.match(String(table["text/plain"]), /Training on spiral/);
+});
+
+// Notebooks name the result type as `Awaited<ReturnType<typeof al.train>>`; TypeScript reads the
+// last overload there, which must stay the built-in TrainingRun (a wrong order fails to compile).
+type InferredRun = Awaited<ReturnType<typeof train>>;
+const builtInLast: InferredRun extends TrainingRun ? (TrainingRun extends InferredRun ? true : false) : false = true;
+
+test("ReturnType<typeof train> is the built-in TrainingRun", () => {
+  assert.equal(builtInLast, true);
 });

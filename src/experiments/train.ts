@@ -7,12 +7,14 @@
  */
 import { tf, type Tensor } from "../tf";
 import { ready } from "../backend";
-import { DISPLAY, progress, type MimeBundle } from "../live";
+import { progress } from "../live";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
 import { dataset as makeDataset, DATASET_NAMES, type Dataset, type DatasetName } from "../datasets";
-import { chartAndTableOutputs, htmlTable, summaryCell, textTable } from "../charts/render";
+import { summaryCell } from "../charts/render";
 import { trainingSpec } from "../charts/training";
+import type { VegaLiteSpec } from "../charts/palette";
+import { ExperimentResult } from "./report";
 import { checkChoice, checkInt, checkKeys, checkNumber, checkSeeds, checkUniqueLabels, withContext } from "./options";
 import { splitRandom, splitStratified, type Split } from "../datasets/split";
 import { deadShares, stuckShares, stuckThreshold } from "./health";
@@ -258,7 +260,7 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
   const values = drawWeights({ inputSize: data.features, width: o.width, depth: o.depth, outputSize: o.output.units }, init, o.seed);
   let net = toTensors(values, o.depth, true);
-  // PReLU's slope is a parameter of the network here (DESIGN §3): one per hidden layer, from the activation's alpha.
+  // PReLU's slope is learned, as in He et al. 2015: one per hidden layer, starting from the activation's alpha.
   if (act.name === "prelu") net.alpha = Array.from({ length: o.depth }, () => tf.scalar(act.params.alpha));
   const optimizer = new Optimizer(o.optimizer, o.lr);
   const shuffle = new Rng(o.seed ^ 0x7a11);
@@ -354,6 +356,8 @@ function addSeed(into: TrainingRunResult, seed: number, run: TrainingRunResult):
   into.summary = summarizeSeeds(into.perSeed);
 }
 
+/** A user's tf.LayersModel on their data: `train({ model, data, epochs, seeds, ... })` (src/model/train.ts). */
+export async function train(opts: ModelTrainOptions): Promise<ModelTrainingRun>;
 /**
  * Trains one small network per activation and seed on a synthetic dataset, holding out a
  * validation share of the rows.
@@ -364,9 +368,8 @@ function addSeed(into: TrainingRunResult, seed: number, run: TrainingRunResult):
  * run.compare("relu", "leaky_relu");      // paired over the seeds: { difference, verdict }
  * ```
  */
+// Last, so that `ReturnType<typeof train>` (which reads the last overload) is the built-in TrainingRun.
 export async function train(opts?: TrainOptions): Promise<TrainingRun>;
-/** A user's tf.LayersModel on their data: `train({ model, data, epochs, seeds, ... })` (src/model/train.ts). */
-export async function train(opts: ModelTrainOptions): Promise<ModelTrainingRun>;
 export async function train(opts: TrainOptions | ModelTrainOptions = {}): Promise<TrainingRun | ModelTrainingRun> {
   if (opts !== null && typeof opts === "object" && "model" in opts) return trainModel(opts);
   const { o, data } = resolveTrainOptions(opts as TrainOptions);
@@ -405,7 +408,7 @@ export async function train(opts: TrainOptions | ModelTrainOptions = {}): Promis
   return new TrainingRun(runs, o, interrupted, Date.now() - started, seedsFinished);
 }
 
-export class TrainingRun {
+export class TrainingRun extends ExperimentResult {
   readonly options: Omit<ResolvedTrainOptions, "activations" | "output"> & { activations: string[]; outputActivation: string; loss: string };
   constructor(
     readonly runs: TrainingRunResult[],
@@ -416,6 +419,7 @@ export class TrainingRun {
     /** The seeds every activation finished (all of `options.seeds` unless interrupted). */
     readonly seedsFinished: number[] = interrupted ? [] : options.seeds,
   ) {
+    super();
     const { activations, output, ...rest } = options;
     this.options = { ...rest, activations: activations.map((a) => a.label), outputActivation: output.label, loss: output.loss };
   }
@@ -455,17 +459,12 @@ export class TrainingRun {
   }
 
   /** Training and validation curves (mean and 95 % band over seeds) beside dead and stuck units per layer. */
-  toSpec(): Record<string, unknown> {
+  toSpec(): VegaLiteSpec {
     return trainingSpec(this.runs, { title: this.title() });
   }
 
-  toString(): string {
-    return `${this.title()}\n${textTable(this.headers(), this.rows())}`;
-  }
-
-  /** Two outputs: the chart, then the table. */
-  async [DISPLAY](): Promise<MimeBundle[]> {
-    return chartAndTableOutputs({ spec: this.toSpec() as never, title: this.title(), html: htmlTable(this.headers(), this.rows(), this.title()), text: this.toString() });
+  protected table(): { headers: string[]; rows: (string | number)[][] } {
+    return { headers: this.headers(), rows: this.rows() };
   }
 
   private headers(): string[] {
@@ -489,7 +488,7 @@ export class TrainingRun {
     ]);
   }
 
-  private title(): string {
+  protected title(): string {
     const o = this.options;
     const stopped = this.interrupted ? ` — interrupted (seeds finished for every activation: ${this.seedsFinished.join(", ") || "none"})` : "";
     const held = o.validation > 0 ? `, ${Math.round(100 * o.validation)} % held out` : ", no validation";

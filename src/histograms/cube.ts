@@ -1,13 +1,13 @@
 /**
  * The gradient-histogram data the kernel and the GradientHistograms widget share
- * (DESIGN §6, §13): every layer of every activation at one training step, packed into a few
+ * (widgets/README.md): every layer of every activation at one training step, packed into a few
  * flat typed arrays so the kernel sends them once as binary buffers and the page switches
  * mode, overlay or layer without asking the kernel again. Also the tidy rows and their CSV.
  *
  * Browser-safe: no Node modules, no tfjs. The widgets bundle compiles this file too.
  */
 
-/** The view's presentation, DESIGN §13. */
+/** The view's presentation: one layer's histograms, or every layer at once. */
 export type HistogramMode = "layer" | "overview";
 export const HISTOGRAM_MODES: readonly HistogramMode[] = ["layer", "overview"];
 

@@ -1,7 +1,7 @@
 /**
  * `histogramRows(data)`: the per-layer gradient histograms of a GradientFlow, a TrainingRun
  * or any object of their shape as tidy rows `{ activation, layer, step, bin_lo, bin_hi,
- * count }`, for pandas-style analysis or a CSV file (DESIGN §13).
+ * count }`, for pandas-style analysis or a CSV file.
  */
 import { textTable } from "../charts/render";
 import { DISPLAY, type MimeBundle } from "../live";

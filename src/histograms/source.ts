@@ -1,7 +1,7 @@
 /**
  * Reads the per-layer gradient histograms out of a GradientFlow, a TrainingRun or any
  * object of the same shape (a user model's inspection: `{ runs: [{ activation, layers:
- * [{ layer, name?, grad }] }] }`, DESIGN §8, §10) into one shape indexed by
+ * [{ layer, name?, grad }] }] }`) into one shape indexed by
  * (activation, step, layer). Only the documented fields are read, so any object of that
  * shape works, not just instances of the experiment classes.
  */

@@ -1,5 +1,5 @@
 /**
- * Pure `data → vega-lite v5 spec` builders of the gradient-histogram charts (DESIGN §6, §13),
+ * Pure `data → vega-lite v5 spec` builders of the gradient-histogram charts (widgets/README.md, GradientHistograms),
  * shared by the kernel's static fallback and the live widget (browser-safe: only plain data).
  *
  * Specs name their data (BINS_DATA, CELLS_DATA, NORMS_DATA) instead of holding it: the live
@@ -280,7 +280,7 @@ export function withData(spec: VegaLiteSpec, datasets: Record<string, object[]>)
   return { ...spec, datasets };
 }
 
-/** The traits that decide what the chart shows (DESIGN §13). */
+/** The traits that decide what the chart shows (the view edits them; widgets/README.md lists them). */
 export interface HistogramView {
   activations: readonly string[];
   selected: readonly string[];

@@ -3,7 +3,7 @@
  * swapped in (withActivation, re-initialised per seed), trained with the same seeds, splits
  * and batch orders, and judged on held-out data with a 95 % interval; gradient health at init,
  * stuck units at the end and the time per step decide between candidates the data cannot
- * tell apart. The answer says why each runner-up lost (DESIGN §10).
+ * tell apart. The answer says why each runner-up lost (README "Analyse your own model").
  */
 import { tf } from "../tf";
 import { ready } from "../backend";

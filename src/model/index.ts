@@ -1,5 +1,5 @@
 /**
- * Your own model and data (DESIGN §10): inspect a tf.LayersModel's gradients and units, swap
+ * Your own model and data (README "Analyse your own model"): inspect a tf.LayersModel's gradients and units, swap
  * its hidden activations, train it with the built-in records, and ask which activation to use.
  * `train({ model, data, ... })` is the built-in `train` (it dispatches on `model`).
  */

@@ -1,6 +1,6 @@
 /**
  * inspect: one forward and backward pass of a user's model on their data, measured per
- * weighted layer the way gradientFlow measures its own networks (DESIGN §10): the weight
+ * weighted layer the way gradientFlow measures its own networks: the weight
  * gradient's statistics and histogram, the activation's statistics, dead and stuck units,
  * and the gradient-flow verdict from the first/last gradient-norm ratio.
  */

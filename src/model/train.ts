@@ -1,6 +1,6 @@
 /**
  * train({ model, data, ... }): a user's tf.LayersModel trained on their data with the
- * records the built-in `train` keeps (DESIGN §9, §10): train and validation loss/accuracy per
+ * records the built-in `train` keeps: train and validation loss/accuracy per
  * epoch, and at recorded epochs the dead and stuck share per hidden layer and every weighted
  * layer's gradient histogram — so the training charts and the GradientHistograms widget work
  * on it. Each seed trains its own copy; the user's model is never changed.

@@ -1,5 +1,5 @@
 /**
- * activation-lab for a group, under a real JupyterHub (DESIGN §12): two users log in through
+ * activation-lab for a group, under a real JupyterHub (README "Run it for a group"): two users log in through
  * the hub's login page in chromium, each runs the explorer in their own server and kernel
  * through the hub's proxy, neither can reach the other's server or kernel, dragging sliders
  * keeps a kernel alive under jupyter_server's idle culling while an idle one is culled (ada's

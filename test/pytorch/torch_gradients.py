@@ -19,7 +19,7 @@ EPS = 1e-5  # BatchNorm1d / LayerNorm default, as in activation-lab
 def activation(name, params):
     table = {
         "relu": F.relu,
-        "gelu": lambda z: F.gelu(z),  # exact erf form, as DESIGN §3
+        "gelu": lambda z: F.gelu(z),  # exact erf form, as in src/activations (not the tanh approximation)
         "gelu_tanh": lambda z: F.gelu(z, approximate="tanh"),
         "selu": F.selu,
         "elu": lambda z: F.elu(z, alpha=params.get("alpha", 1.0)),

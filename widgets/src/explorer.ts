@@ -1,10 +1,10 @@
 /**
- * ActivationExplorer (DESIGN §6): the view edits `activations`, `params`, `x_range`,
+ * ActivationExplorer: the view edits `activations`, `params`, `x_range`,
  * `points` and `show_derivative`; the kernel recomputes `curves` (float32 buffers) or sets
  * `error`. The view never computes a curve itself: it only draws what the kernel sent.
  */
 import { DOMWidgetModel, DOMWidgetView, type ISerializers } from "@jupyter-widgets/base";
-import { toFloat32 } from "./buffers";
+import { toFloat32 } from "./binary-traits";
 import { ChartHost, type ChartElement } from "./chart-host";
 import { checkboxControl, element, isolateKeys, niceStep, numberControl, rangeControl, selectControl, type RangeControl } from "./controls";
 import { DERIVATIVE_SIGNAL, Y_DOMAIN_SIGNAL, changedSeries, explorerSpec, fillView, modifySeries, sameDomain, yDomain, type CurveData } from "./explorer-chart";

@@ -4,7 +4,7 @@
  */
 import type { View } from "vega";
 import type { HistogramCube } from "../../src/histograms/cube";
-import { toFloat64, toInt32 } from "./buffers";
+import { toFloat64, toInt32 } from "./binary-traits";
 
 export const EMPTY_CUBE: HistogramCube = {
   activations: [],

@@ -1,5 +1,5 @@
 /**
- * GradientHistograms (DESIGN §6, §13). The kernel sends every layer of every activation at the
+ * GradientHistograms. The kernel sends every layer of every activation at the
  * shown step once (`cube`, binary buffers); this view picks what to draw from it without a
  * round trip: `mode` ("layer": one layer's histograms; "overview": layers × gradient value
  * heat maps with the per-layer norm), `overlay` (activations in one chart), `shared_x`
