@@ -80,8 +80,8 @@ async function main(): Promise<void> {
     await waitForRevisionAbove(page, WIDGET, 0, 90_000);
 
     // In-page probe: the first input/change event after `__arm` starts the clock, the widget's
-    // next al-rendered event stops it. Events before arming do not count: the slider fires its
-    // `change` on key release, after its render was timed, and that stale start would add the
+    // next al-rendered event stops it. Events before arming do not count: the slider's `change`
+    // arrives after the render its `input` started was timed, and that stale start would add the
     // next action's round trips from this script to the next sample. `painted` is the end of the next frame after the
     // render (a message posted from a frame callback runs once that frame's layout and paint are
     // done).
