@@ -20,6 +20,18 @@ export const TRAIN_METRICS: readonly TrainMetric[] = ["loss", "accuracy", "valLo
 /** Metrics where smaller is better (losses, unit damage); for the others larger is better. */
 const LOWER_IS_BETTER: ReadonlySet<TrainMetric> = new Set(["loss", "valLoss", "maxDeadFraction", "maxStuckFraction"]);
 
+/** A run's final scalars from its last recorded step: losses and accuracies as recorded, the worst layer's dead and stuck shares. */
+export function finalValuesOf(last: { loss: number; accuracy: number | null; valLoss: number | null; valAccuracy: number | null; dead: number[]; stuck: number[] }): FinalValues {
+  return {
+    loss: last.loss,
+    accuracy: last.accuracy,
+    valLoss: last.valLoss,
+    valAccuracy: last.valAccuracy,
+    maxDeadFraction: Math.max(0, ...last.dead),
+    maxStuckFraction: Math.max(0, ...last.stuck),
+  };
+}
+
 /** Where each metric lives by definition (losses are cross-entropy or squared errors): intervals are cut there. */
 export const METRIC_RANGE: Record<TrainMetric, readonly [number, number]> = {
   loss: NON_NEGATIVE,

@@ -18,7 +18,7 @@ import { ExperimentResult } from "./report";
 import { checkChoice, checkInt, checkKeys, checkNumber, checkSeeds, checkUniqueLabels, withContext } from "./options";
 import { splitRandom, splitStratified, type Split } from "../datasets/split";
 import { deadShares, stuckShares, stuckThreshold } from "./health";
-import { checkMetric, compareRuns, rankRuns, summarizeSeeds, type FinalValues, type RankingRow, type SeedSummary, type TrainMetric } from "./seed-summary";
+import { checkMetric, compareRuns, finalValuesOf, rankRuns, summarizeSeeds, type FinalValues, type RankingRow, type SeedSummary, type TrainMetric } from "./seed-summary";
 import type { Comparison, Summary } from "../evidence/summary";
 import { Rng } from "./rng";
 import { backward, drawWeights, forward, INIT_CHOICES, NORM_CHOICES, recommendedInit, toTensors, type InitChoice, type InitName, type NormName, type Params } from "./network";
@@ -336,14 +336,7 @@ export async function trainNetwork(act: Activation, o: ResolvedTrainOptions, dat
     tf.dispose([trainRows.x, trainRows.y, ...(valRows ? [valRows.x, valRows.y] : [])]);
   }
   const last = steps[steps.length - 1];
-  const final: FinalValues = {
-    loss: last.loss,
-    accuracy: last.accuracy,
-    valLoss: last.valLoss,
-    valAccuracy: last.valAccuracy,
-    maxDeadFraction: Math.max(0, ...last.dead),
-    maxStuckFraction: Math.max(0, ...last.stuck),
-  };
+  const final: FinalValues = finalValuesOf(last);
   const perSeed = [{ seed: o.seed, history, final }];
   const run: TrainingRunResult = { activation: act.label, init, norm: o.norm, history, steps, final, seeds: [o.seed], perSeed, summary: summarizeSeeds(perSeed) };
   return { trained: { act, params: net, run }, interrupted };

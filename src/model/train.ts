@@ -16,7 +16,7 @@ import { checkChoice, checkInt, checkKeys, checkNumber, checkSeeds } from "../ex
 import { Optimizer, OPTIMIZER_CHOICES, type OptimizerName } from "../experiments/optimizer";
 import { Rng } from "../experiments/rng";
 import type { EpochPoint, TrainingRunResult, TrainingStep } from "../experiments/train";
-import { summarizeSeeds, type FinalValues } from "../experiments/seed-summary";
+import { finalValuesOf, summarizeSeeds, type FinalValues } from "../experiments/seed-summary";
 import { accuracy, checkModel, disposeData, meanLoss, prepareData, resolveLoss, takeRows, type LossLike, type ModelData, type PreparedData, type ResolvedLoss } from "./data";
 import { layout } from "./graph";
 import { measureModel, type InspectedLayer } from "./inspect";
@@ -217,12 +217,7 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
     return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
   };
   const final: SeedFinal = {
-    loss: last.loss,
-    accuracy: last.accuracy,
-    valLoss: last.valLoss,
-    valAccuracy: last.valAccuracy,
-    maxDeadFraction: Math.max(0, ...last.dead),
-    maxStuckFraction: Math.max(0, ...last.stuck),
+    ...finalValuesOf(last),
     msPerStep: middle(stepTimes),
     epochs: history.length,
   };
