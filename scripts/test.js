@@ -111,9 +111,13 @@ if (perBackend.length) {
 console.log("\n== summary");
 let failed = false;
 const allSkips = [...backendSkips];
+const total = { pass: 0, fail: 0, skipped: 0 };
 for (const r of runs) {
   const s = summarize(r.tap);
   failed ||= r.status !== 0;
+  total.pass += s.pass;
+  total.fail += s.fail + (s.cancelled ?? 0);
+  total.skipped += s.skippedCount;
   allSkips.push(...s.skipped.map((k) => ({ ...k, name: `${r.label}: ${k.name}` })));
   console.log(
     `${r.label.padEnd(11)} ${String(s.tests).padStart(4)} tests, ${s.pass} passed, ${s.fail} failed, ${s.skippedCount} skipped` +
@@ -124,5 +128,7 @@ if (allSkips.length) {
   console.log(`skipped (${allSkips.length}):`);
   for (const k of allSkips) console.log(`  - ${k.name} — ${k.reason}`);
 } else console.log("skipped: none");
+// One closing line over every process, in the plain form CI tools read ("total: N passed, N failed, N skipped").
+console.log(`total: ${total.pass} passed, ${total.fail} failed, ${total.skipped + backendSkips.length} skipped`);
 fs.rmSync(tapDir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
