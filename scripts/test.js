@@ -21,6 +21,7 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { backendStatus } = require("./backend-status");
+const { failures } = require("./tap-failures");
 
 const ROOT = path.resolve(__dirname, "..");
 /** Order of the per-backend runs: the backend users get from npm install first. */
@@ -111,6 +112,7 @@ if (perBackend.length) {
 console.log("\n== summary");
 let failed = false;
 const allSkips = [...backendSkips];
+const allFailures = [];
 const total = { pass: 0, fail: 0, skipped: 0 };
 for (const r of runs) {
   const s = summarize(r.tap);
@@ -119,6 +121,7 @@ for (const r of runs) {
   total.fail += s.fail + (s.cancelled ?? 0);
   total.skipped += s.skippedCount;
   allSkips.push(...s.skipped.map((k) => ({ ...k, name: `${r.label}: ${k.name}` })));
+  allFailures.push(...failures(r.tap).map((f) => ({ ...f, name: `${r.label}: ${f.name}` })));
   console.log(
     `${r.label.padEnd(11)} ${String(s.tests).padStart(4)} tests, ${s.pass} passed, ${s.fail} failed, ${s.skippedCount} skipped` +
       `${s.cancelled ? `, ${s.cancelled} cancelled` : ""} (${r.seconds.toFixed(0)} s)${r.status !== 0 ? `, exit ${r.status}` : ""}`,
@@ -128,6 +131,10 @@ if (allSkips.length) {
   console.log(`skipped (${allSkips.length}):`);
   for (const k of allSkips) console.log(`  - ${k.name} — ${k.reason}`);
 } else console.log("skipped: none");
+if (allFailures.length) {
+  console.log(`failed (${allFailures.length}):`);
+  for (const f of allFailures) console.log(`  - ${f.name}\n${f.detail.map((l) => `      ${l}`).join("\n")}`);
+}
 // One closing line over every process, in the plain form CI tools read ("total: N passed, N failed, N skipped").
 console.log(`total: ${total.pass} passed, ${total.fail} failed, ${total.skipped + backendSkips.length} skipped`);
 fs.rmSync(tapDir, { recursive: true, force: true });

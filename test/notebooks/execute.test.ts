@@ -28,6 +28,10 @@ interface Result {
   errors: string[];
   texts: string[];
   claims: ClaimCard[];
+  /** Why the runner started the kernel a second time (it ran no cell on the first try). */
+  retried?: string;
+  /** The runner's and kernel's stderr, kept when the notebook failed. */
+  stderr?: string;
 }
 
 /** ACTIVATION_LAB_NOTEBOOKS=03,14 runs only the notebooks whose names start with those prefixes. */
@@ -65,7 +69,8 @@ for (const file of files) {
   test(`${file} executes headless: no errors, a verified card for every claim it names, within budget`, (t) => {
     const r = results.get(file);
     assert.ok(r, `${file} was executed`);
-    assert.deepEqual(r.errors, [], `${file} error outputs`);
+    if (r.retried) t.diagnostic(`${file}: ${r.retried}`);
+    assert.deepEqual(r.errors, [], `${file} error outputs${r.stderr ? `; stderr of the run:\n${r.stderr}` : ""}`);
     t.diagnostic(`${file}: ${r.seconds} s, ${r.claims.length} claim cards`);
     assert.ok(r.seconds <= NOTEBOOK_LIMIT_S, `${file} ran ${r.seconds} s (limit ${NOTEBOOK_LIMIT_S} s)`);
     const named = namedClaims(readNotebook(path.join(notebooksDir, file)));

@@ -64,8 +64,13 @@ def errors_of(nb):
     return errs
 
 
-def run_one(path, timeout, write_back, html_dir):
+def execute(path, timeout):
+    """Runs one notebook; returns (nb, seconds, errors, kernel_started)."""
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":  # the saved run's counts and outputs must not pass for this run's
+            cell.execution_count = None
+            cell.outputs = []
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -81,7 +86,20 @@ def run_one(path, timeout, write_back, html_dir):
     except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as e:
         errors.append(f"{type(e).__name__}: {str(e)[:2000]}")
     seconds = time.time() - t0
-    errors = errors_of(nb) + errors
+    started = any(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+    return nb, seconds, errors_of(nb) + errors, started
+
+
+def run_one(path, timeout, write_back, html_dir):
+    nb, seconds, errors, started = execute(path, timeout)
+    retried = None
+    if errors and not started:
+        # The kernel never ran a cell (it did not start or answer in time: a busy machine, a port
+        # taken between jupyter_client choosing it and the kernel binding it). That says nothing
+        # about the notebook, so it gets one more try; the result says so. A failure after the
+        # first cell ran is the notebook's own and is never retried.
+        retried = f"the kernel ran no cell on the first try ({'; '.join(errors)[:500]}), so it was started again"
+        nb, seconds, errors, started = execute(path, timeout)
     if write_back and not errors:
         nbformat.write(nb, path)
     if html_dir and not errors:
@@ -92,7 +110,10 @@ def run_one(path, timeout, write_back, html_dir):
         name = os.path.splitext(os.path.basename(path))[0] + ".html"
         with open(os.path.join(html_dir, name), "w", encoding="utf-8") as f:
             f.write(body)
-    return {"path": path, "seconds": round(seconds, 2), "errors": errors, "texts": texts_of(nb), "claims": claims_of(nb)}
+    result = {"path": path, "seconds": round(seconds, 2), "errors": errors, "texts": texts_of(nb), "claims": claims_of(nb)}
+    if retried:
+        result["retried"] = retried
+    return result
 
 
 def main():
@@ -124,22 +145,31 @@ def run_parallel(a):
             path = pending.pop(0)
             # a file, not a pipe: a child's result line can exceed the pipe's buffer before we read it
             sink = tempfile.TemporaryFile(mode="w+")
-            running.append((path, sink, subprocess.Popen([sys.executable, __file__, *flags, path], stdout=sink, text=True)))
+            log = tempfile.TemporaryFile(mode="w+")
+            proc = subprocess.Popen([sys.executable, __file__, *flags, path], stdout=sink, stderr=log, text=True)
+            running.append((path, sink, log, proc))
         time.sleep(0.2)
         for entry in list(running):
-            path, sink, proc = entry
+            path, sink, log, proc = entry
             if proc.poll() is None:
                 continue
             running.remove(entry)
             sink.seek(0)
             out = sink.read()
             sink.close()
-            lines = [l for l in out.splitlines() if l.startswith("{")]
-            if not lines:
-                lines = [json.dumps({"path": path, "seconds": 0, "errors": [f"runner exited {proc.returncode} without a result"], "texts": [], "claims": []})]
-            for line in lines:
-                failed = failed or bool(json.loads(line)["errors"])
-                print(line, flush=True)
+            log.seek(0)
+            stderr = log.read()
+            log.close()
+            # the kernel's and the runner's own stderr, kept for a failed notebook: a crash says why there
+            sys.stderr.write(stderr)
+            results = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+            if not results:
+                results = [{"path": path, "seconds": 0, "errors": [f"runner exited {proc.returncode} without a result"], "texts": [], "claims": []}]
+            for r in results:
+                if r["errors"] and stderr.strip():
+                    r["stderr"] = stderr[-3000:]
+                failed = failed or bool(r["errors"])
+                print(json.dumps(r), flush=True)
     return 1 if failed else 0
 
 
