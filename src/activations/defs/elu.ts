@@ -1,4 +1,5 @@
 import { tf } from "../../tf";
+import { byBackend } from "../per-backend";
 import { registerBuiltin } from "../registry";
 import { expOrOne } from "../stable";
 
@@ -13,7 +14,12 @@ export const elu = registerBuiltin({
   params: [{ name: "alpha", default: 1, min: 0, slider: [0, 3], doc: "negative saturation value −α" }],
   // α·elu₁(x) + (1 − α)·relu(x): x for x > 0, α(e^x − 1) otherwise, on tfjs's fast elu kernel.
   fn: (x, p) => (p.alpha === 1 ? tf.elu(x) : tf.add(tf.mul(tf.elu(x), p.alpha), tf.mul(tf.relu(x), 1 - p.alpha))),
-  derivative: (x, p) => tf.mul(expOrOne(x), tf.add(tf.mul(tf.step(x), 1 - p.alpha), p.alpha)),
+  derivative: byBackend({
+    // e^min(x, 0) is e^x left of 0 and 1 right of it, in two native ops (no step: six there)
+    tensorflow: (x, p) =>
+      p.alpha === 1 ? tf.exp(tf.minimum(x, 0)) : tf.add(tf.mul(tf.exp(tf.minimum(x, 0)), p.alpha), tf.mul(tf.sign(tf.relu(x)), 1 - p.alpha)),
+    portable: (x, p) => tf.mul(expOrOne(x), tf.add(tf.mul(tf.step(x), 1 - p.alpha), p.alpha)),
+  }),
   info: {
     latex: "f(x) = \\begin{cases} x & x > 0 \\\\ \\alpha (e^{x} - 1) & x \\le 0 \\end{cases}",
     summary: "Negative outputs push mean activations toward zero; smooth for x < 0, no dead units.",

@@ -1,4 +1,5 @@
 import { tf } from "../../tf";
+import { byBackend } from "../per-backend";
 import { registerBuiltin } from "../registry";
 
 /**
@@ -10,7 +11,11 @@ import { registerBuiltin } from "../registry";
 export const relu = registerBuiltin({
   name: "relu",
   fn: (x) => tf.relu(x),
-  derivative: (x) => tf.step(x),
+  derivative: byBackend({
+    // tfjs-node builds step from six native ops; relu then sign is two (0 stays 0)
+    tensorflow: (x) => tf.sign(tf.relu(x)),
+    portable: (x) => tf.step(x),
+  }),
   info: {
     latex: "f(x) = \\max(0, x)",
     summary: "The default for deep nets: cheap, no saturation for x > 0, but zero gradient for x < 0 (dead units).",

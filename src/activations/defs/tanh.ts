@@ -1,3 +1,5 @@
+import { tf } from "../../tf";
+import { byBackend } from "../per-backend";
 import { registerBuiltin } from "../registry";
 import { tanhDerivativeViaSigmoid, tanhViaSigmoid } from "../stable";
 
@@ -9,8 +11,9 @@ import { tanhDerivativeViaSigmoid, tanhViaSigmoid } from "../stable";
  */
 export const tanh = registerBuiltin({
   name: "tanh",
-  fn: (x) => tanhViaSigmoid(x),
-  derivative: (x) => tanhDerivativeViaSigmoid(x),
+  // native tanh is one op on tensorflow; on wasm it is 19 ms per 1e6 values, the sigmoid form 2
+  fn: byBackend({ tensorflow: (x) => tf.tanh(x), portable: (x) => tanhViaSigmoid(x) }),
+  derivative: byBackend({ tensorflow: (x) => tf.sub(1, tf.square(tf.tanh(x))), portable: (x) => tanhDerivativeViaSigmoid(x) }),
   info: {
     latex: "\\tanh(x) = \\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
     summary: "Zero-centred squashing to (−1, 1); saturates at both ends. Recurrent candidate states.",
