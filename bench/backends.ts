@@ -6,6 +6,10 @@
  * Rounds interleave everything: within a round each backend and PyTorch (a long-lived child)
  * time the same thing one after another, so each round's ratio compares them under the same
  * machine load; the table shows the median ratio over rounds and its spread (min–max).
+ * An activation's sample, on either side, is one untimed call and then the mean of
+ * BENCH_CALLS (default 5) timed calls: the steady per-call cost of a loop over the function,
+ * without the first call after other work (cold caches, idle thread pools), which made single
+ * calls of ~1 ms vary 5-fold between rounds.
  *
  * Targets: tensorflow (what npm install gives users) gradientFlow ≤ 1.5× and every
  * activation's f + f′ ≤ 3× PyTorch; wasm gelu ≤ 5× and tanh ≤ 3×.
@@ -25,6 +29,7 @@ import { startTorchServer, type TorchServer } from "./support/torch-server";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CALLS = Number(process.env.BENCH_CALLS ?? 5);
 const ACTIVATIONS = (process.env.BENCH_ACTIVATIONS ?? "relu,sigmoid,tanh,elu,gelu,swish,mish,softplus").split(",");
 const FLOW_ACTIVATIONS = ["sigmoid", "tanh", "relu", "gelu", "selu"];
 const FLOW_SHAPE = { depth: 20, width: 256, batch: 256, bins: 50 };
@@ -76,6 +81,14 @@ async function time(fn: () => tf.Tensor | Promise<unknown>, gpu: boolean): Promi
   return performance.now() - t0;
 }
 
+/** One untimed call, then the mean ms of `calls` timed ones (as the PyTorch side does). */
+async function meanTime(fn: () => tf.Tensor, gpu: boolean, calls: number): Promise<number> {
+  await time(fn, gpu);
+  let total = 0;
+  for (let i = 0; i < calls; i++) total += await time(fn, gpu);
+  return total / calls;
+}
+
 async function main(): Promise<void> {
   const only = process.env.BENCH_BACKENDS?.split(",").map((v) => v.trim());
   const xs = spreadInputs(N);
@@ -118,12 +131,13 @@ async function main(): Promise<void> {
         if (c.slow && round > 1) continue;
         process.stderr.write(`\rround ${round}/${ROUNDS}: ${c.label} ${name}            `);
         await tf.setBackend(c.backend); // initialised above: switching is immediate
-        const f = await time(() => act.apply(c.x!), c.backend === "webgpu");
-        const df = await time(() => act.derivative(c.x!), c.backend === "webgpu");
+        const calls = c.slow ? 1 : CALLS;
+        const f = await meanTime(() => act.apply(c.x!), c.backend === "webgpu", calls);
+        const df = await meanTime(() => act.derivative(c.x!), c.backend === "webgpu", calls);
         if (round > 0) record(ours.get(c.backend)!, name, f, df);
       }
       for (const [threads, torch] of torchAct) {
-        const r = await torch.ask<{ value_ms: number; grad_ms: number }>([name, {}]);
+        const r = await torch.ask<{ value_ms: number; grad_ms: number }>([name, {}, CALLS]);
         if (round > 0) record(theirs.get(threads)!, name, r.value_ms, r.grad_ms);
       }
     }

@@ -3,8 +3,9 @@
 Reads {"n": N, "threads": T, "repeats": R, "activations": [[name, params], ...]} on stdin,
 prints {name_label: {"value_ms": median, "grad_ms": median}} as JSON.
 With "serve": true instead of "repeats": prints {"torch", "threads"}, then answers each further
-stdin line [name, params] with {"value_ms", "grad_ms"} of one call each (warmed up on first
-sight), so the caller can interleave its own timings with these under the same machine load.
+stdin line [name, params, calls] with {"value_ms", "grad_ms"}: after one untimed call each,
+the mean of `calls` (default 1) timed calls, so the caller can interleave its own timings with
+these under the same machine load and time both sides alike.
 """
 import json
 import math
@@ -56,6 +57,15 @@ def median_ms(fn, repeats, warm=True):
     return statistics.median(times)
 
 
+def mean_ms(fn, calls):
+    """One untimed call (caches and thread pools warm), then the mean of `calls` timed calls."""
+    fn()
+    t0 = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - t0) * 1000 / calls
+
+
 def timers(f, x):
     def value():
         with torch.no_grad():
@@ -73,12 +83,13 @@ def serve(x):
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
     seen = set()
     for line in sys.stdin:
-        name, params = json.loads(line)
+        name, params, *rest = json.loads(line)
+        calls = rest[0] if rest else 1
         value, grad = timers(build(name, params), x)
         if name not in seen:
             value(), grad()
             seen.add(name)
-        print(json.dumps({"value_ms": median_ms(value, 1, warm=False), "grad_ms": median_ms(grad, 1, warm=False)}), flush=True)
+        print(json.dumps({"value_ms": mean_ms(value, calls), "grad_ms": mean_ms(grad, calls)}), flush=True)
 
 
 def main():

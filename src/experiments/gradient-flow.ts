@@ -21,7 +21,7 @@ import { stuckThreshold } from "./health";
 import { NON_NEGATIVE, SHARE, summarize, type Summary } from "../evidence/summary";
 import { interruptCheckpoint, type Checkpoint } from "./interrupt";
 import { Rng } from "./rng";
-import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, layerScales, pushLayer, type LayerGradients, type LayerTrace, type Params, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, type InitChoice, type InitName, type NormName } from "./network";
+import { backwardLayer, drawStandardWeights, emptyTrace, forwardLayer, layerScales, pushLayer, type LayerGradients, type LayerTrace, type Params, type WeightValues, INIT_CHOICES, NORM_CHOICES, recommendedInit, type InitChoice, type InitName, type NormName, transposesInPlace } from "./network";
 import { forwardStats, gradStats, type ForwardStats, type GradStats } from "./stats";
 import { wasmView } from "./wasm-view";
 
@@ -137,7 +137,8 @@ export function flowInput(o: ResolvedFlowOptions): FlowInput {
 
 /**
  * What every activation of one experiment shares, uploaded once: the input batch and the
- * standard-normal weights, plain and transposed. Each run uses them at its own init's scale
+ * standard-normal weights, plain and (where the backend needs it, see `transposesInPlace`)
+ * transposed. Each run uses them at its own init's scale
  * (`Params.scale`), so the runs differ only by that scale, as in `scaleWeights`.
  */
 export interface SharedFlowTensors {
@@ -153,7 +154,7 @@ export async function withFlowTensors<T>(o: ResolvedFlowOptions, input: FlowInpu
   try {
     for (let l = 0; l < standard.w.length; l++) {
       shared.w.push(tf.tensor2d(standard.w[l], standard.shapes[l]));
-      shared.wT.push(tf.transpose(shared.w[l]));
+      if (!transposesInPlace()) shared.wT.push(tf.transpose(shared.w[l]));
     }
     return await body(shared);
   } finally {
@@ -169,7 +170,7 @@ export async function withFlowTensors<T>(o: ResolvedFlowOptions, input: FlowInpu
 export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: SharedFlowTensors, checkpoint: Checkpoint = async () => false): Promise<FlowRun | undefined> {
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
   const stuckBelow = await stuckThreshold(act);
-  const params: Params = { depth: o.depth, w: shared.w, wT: shared.wT, b: null, scale: layerScales(shared.shapes, o.depth, init) };
+  const params: Params = { depth: o.depth, w: shared.w, wT: shared.wT.length ? shared.wT : undefined, b: null, scale: layerScales(shared.shapes, o.depth, init) };
   const owned: Tensor[] = [];
   const own = <T extends Tensor | null>(t: T): T => {
     if (t) owned.push(t);

@@ -1,9 +1,9 @@
 /**
  * The fully connected network every experiment runs, with its forward and backward passes
  * written out by hand. Two reasons: the activation's closed-form derivative replaces
- * autodiff (2–16× faster; `npm run bench -- gradient-flow` compares them), and on the wasm backend a transposed matMul is ~11×
- * slower than an explicit `tf.transpose` followed by a plain matMul, which the backward
- * pass below uses throughout. Tests check these gradients against `tf.grad`.
+ * autodiff (2–16× faster; `npm run bench -- gradient-flow` compares them), and the products
+ * with a transposed matrix take the form each backend runs fastest (see `transposedTimes`).
+ * Tests check these gradients against `tf.grad`.
  *
  * Layer l (1..depth):  z = h·W (+ b);  ẑ = norm(z);  h' = f(ẑ).
  * An optional linear output layer maps the last hidden layer to logits.
@@ -235,7 +235,7 @@ export function backward(params: Params, trace: Trace, upstream: Tensor, norm: N
   let g = upstream;
   if (trace.logits) {
     const last = trace.outputs[hidden - 1];
-    gw[hidden] = tf.matMul(tf.transpose(last), g);
+    gw[hidden] = transposedTimes(last, g);
     if (gb) gb[hidden] = tf.sum(g, 0);
     g = inputGradient(params, hidden, g);
   }
@@ -271,15 +271,30 @@ export function backwardLayer(params: Params, trace: Trace, l: number, g: Tensor
     gz = tf.mul(invStd, tf.sub(centered, tf.mul(zhat, tf.mean(tf.mul(gz, zhat), axis, true))));
   }
   return {
-    gw: tf.matMul(tf.transpose(trace.inputs[l]), gz),
+    gw: transposedTimes(trace.inputs[l], gz),
     gb: params.b ? tf.sum(gz, 0) : null,
     gIn: l > 0 ? inputGradient(params, l, gz) : null,
     ...(gAlpha ? { gAlpha } : {}),
   };
 }
 
+/**
+ * Whether a matMul with a transposed operand runs at full speed on the backend now. TensorFlow's
+ * MatMul takes transpose flags and reads the operand in place; on wasm a transposed matMul is
+ * ~11× slower than an explicit `tf.transpose` followed by a plain matMul, and the other
+ * backends are kept on that measured path.
+ */
+export function transposesInPlace(): boolean {
+  return tf.getBackend() === "tensorflow";
+}
+
+/** aᵀ·b, in the form the backend runs fastest. */
+function transposedTimes(a: Tensor, b: Tensor): Tensor {
+  return transposesInPlace() ? tf.matMul(a, b, true, false) : tf.matMul(tf.transpose(a), b);
+}
+
 /** ∂L/∂h = gz·W_usedᵀ, with the pre-transposed and shared-scale forms of `Params`. */
 function inputGradient(params: Params, l: number, gz: Tensor): Tensor {
-  const g = tf.matMul(gz, params.wT ? params.wT[l] : tf.transpose(params.w[l]));
+  const g = transposesInPlace() ? tf.matMul(gz, params.w[l], false, true) : tf.matMul(gz, params.wT ? params.wT[l] : tf.transpose(params.w[l]));
   return params.scale ? tf.mul(g, params.scale[l]) : g;
 }

@@ -196,16 +196,18 @@ export async function trainSeed(model: tf.LayersModel, all: PreparedData, split:
           break;
         }
       }
-      if (interrupted) {
+      if (interrupted && inEpoch < perEpoch) {
         await record(epoch - 1 + inEpoch / perEpoch);
         break;
       }
-      const recordNow = epoch % o.recordEvery === 0 || epoch === o.epochs;
+      // An interrupt seen after the epoch's last step stops a finished epoch: it counts, and is recorded.
+      const recordNow = interrupted || epoch % o.recordEvery === 0 || epoch === o.epochs;
       const evaluated = recordNow ? undefined : { tr: await evaluate(model, trainData, loss), va: await evaluate(model, valData, loss) };
       epochTimes.push(performance.now() - epochBegan);
       const e = evaluated ?? (await record(epoch));
       history.push({ epoch, loss: e.tr.loss, accuracy: e.tr.accuracy, valLoss: valData.n ? e.va.loss : null, valAccuracy: e.va.accuracy });
       onEpoch();
+      if (interrupted) break;
     }
   } finally {
     optimizer.dispose();
