@@ -1,0 +1,56 @@
+/**
+ * The backend-specific forms (per-backend.ts), on every backend: each backend computes with
+ * the form meant for it, and on tensorflow the erfc kernel is exact in the tail and
+ * differentiable. The numerics suite checks every form's values and derivatives.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { describeWithBackends } from "../../test/support/backends";
+import { tf } from "../tf";
+import { activation } from "./index";
+import { byBackend, erfcOnTensorflow } from "./per-backend";
+
+/** Φ(−9) and Φ(−12) from published tables of the normal distribution (Abramowitz & Stegun 26.2). */
+const PHI_MINUS_9 = 1.1285884e-19;
+const PHI_MINUS_12 = 1.7764821e-33;
+
+describeWithBackends("backend-specific forms", (backend) => {
+  test("the form computed is the one for this backend", () => {
+    const pick = byBackend({ tensorflow: (x) => tf.add(x, 1), portable: (x) => tf.add(x, 2) });
+    const x = tf.scalar(0);
+    const y = pick(x, {});
+    assert.equal(y.dataSync()[0], backend === "tensorflow" ? 1 : 2);
+    tf.dispose([x, y]);
+  });
+
+  if (backend === "tensorflow") {
+    test("gelu's negative tail keeps its relative accuracy (no cancellation to 0)", async () => {
+      const before = tf.memory().numTensors;
+      const x = tf.tensor1d([-9, -12]);
+      const y = activation("gelu").apply(x);
+      const [at9, at12] = await y.data();
+      assert.ok(Math.abs(at9 / (-9 * PHI_MINUS_9) - 1) < 1e-3, `gelu(−9) = ${at9}, expected ${-9 * PHI_MINUS_9}`);
+      assert.ok(Math.abs(at12 / (-12 * PHI_MINUS_12) - 1) < 1e-3, `gelu(−12) = ${at12}, expected ${-12 * PHI_MINUS_12}`);
+      tf.dispose([x, y]);
+      assert.equal(tf.memory().numTensors, before);
+    });
+
+    test("erfc's gradient is −(2/√π)·e^(−x²)", async () => {
+      const xs = [-2, -0.5, 0, 0.7, 3];
+      const x = tf.tensor1d(xs);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(erfcOnTensorflow(t)))(x);
+      const got = await g.data();
+      xs.forEach((v, i) => {
+        const expected = (-2 / Math.sqrt(Math.PI)) * Math.exp(-v * v);
+        assert.ok(Math.abs(got[i] - expected) <= 1e-6 + 1e-5 * Math.abs(expected), `erfc′(${v}) = ${got[i]}, expected ${expected}`);
+      });
+      tf.dispose([x, g]);
+    });
+  } else {
+    test("erfc, which only tensorflow has, says so instead of computing", () => {
+      const x = tf.scalar(1);
+      assert.throws(() => erfcOnTensorflow(x), /tensorflow backend only; the backend now is/);
+      x.dispose();
+    });
+  }
+});
