@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
 import { defineActivation } from "../activations";
-import { DISPLAY, requestInterrupt, setLiveHost, takeInterrupt, type LiveHost } from "../live";
+import { DISPLAY, takeInterrupt } from "../live";
+import { interruptAfter, interruptAtStep, withProgress } from "../../test/support/live-host";
 import { gradientFlow, HEALTHY_RATIO_RANGE, verdictFor } from "./gradient-flow";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
@@ -133,43 +134,18 @@ test("bad options name the option, the value and the valid choices", async () =>
 });
 
 test("an interrupt stops between activations and keeps what finished", async () => {
-  let interruptedAt = 0;
-  const host: LiveHost = {
-    explore: () => undefined,
-    gradientHistograms: () => undefined,
-    progress: () => ({
-      update: (done) => {
-        if (done === 1) {
-          interruptedAt = Date.now();
-          requestInterrupt();
-        }
-      },
-      close: () => undefined,
-    }),
-  };
-  setLiveHost(host);
-  try {
-    const flow = await gradientFlow({ activations: ["relu", "tanh", "gelu"], depth: 10, width: 128, batch: 128 });
-    assert.ok(Date.now() - interruptedAt < 1000, "stopped within 1 s");
-    assert.equal(flow.interrupted, true);
-    assert.deepEqual(flow.runs.map((r) => r.activation), ["relu"]);
-    assert.equal(takeInterrupt(), false, "the flag was consumed");
-    assert.match(flow.toString(), /interrupted/);
-  } finally {
-    setLiveHost(undefined);
-  }
+  const { result: flow, askedAt } = await interruptAtStep(1, () => gradientFlow({ activations: ["relu", "tanh", "gelu"], depth: 10, width: 128, batch: 128 }));
+  assert.ok(Date.now() - askedAt < 1000, "stopped within 1 s");
+  assert.equal(flow.interrupted, true);
+  assert.deepEqual(flow.runs.map((r) => r.activation), ["relu"]);
+  assert.equal(takeInterrupt(), false, "the flag was consumed");
+  assert.match(flow.toString(), /interrupted/);
 });
 
 test("an interrupt stops inside one long run, between layers, and frees its tensors", async () => {
   const before = tf.memory().numTensors;
-  let askedAt = 0;
-  const timer = setTimeout(() => {
-    askedAt = Date.now();
-    requestInterrupt();
-  }, 300);
   // Seconds of work for one activation: 200 layers of 512 units.
-  const flow = await gradientFlow({ activations: ["gelu"], depth: 200, width: 512, batch: 512 });
-  clearTimeout(timer);
+  const { result: flow, askedAt } = await interruptAfter(300, () => gradientFlow({ activations: ["gelu"], depth: 200, width: 512, batch: 512 }));
   assert.ok(askedAt > 0, "the run outlasted the timer");
   assert.ok(Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
   assert.equal(flow.interrupted, true);
@@ -179,19 +155,10 @@ test("an interrupt stops inside one long run, between layers, and frees its tens
 
 test("progress: one bar per experiment, one tick per activation, closed as finished", async () => {
   const events: string[] = [];
-  setLiveHost({
-    explore: () => undefined,
-    gradientHistograms: () => undefined,
-    progress: (label, total) => {
-      events.push(`open ${label} ${total}`);
-      return { update: (done, message) => events.push(`${done} ${message}`), close: (ok = true) => events.push(`close ${ok}`) };
-    },
-  });
-  try {
-    await gradientFlow({ activations: ["relu", "tanh", "selu"], depth: 2, width: 4, batch: 4 });
-  } finally {
-    setLiveHost(undefined);
-  }
+  await withProgress(
+    { open: (label, total) => events.push(`open ${label} ${total}`), update: (done, message) => events.push(`${done} ${message}`), close: (ok) => events.push(`close ${ok}`) },
+    () => gradientFlow({ activations: ["relu", "tanh", "selu"], depth: 2, width: 4, batch: 4 }),
+  );
   assert.deepEqual(events, ["open gradientFlow 3", "1 relu", "2 tanh", "3 selu", "close true"]);
 });
 

@@ -7,7 +7,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
-import { DISPLAY, requestInterrupt } from "../live";
+import { DISPLAY } from "../live";
+import { interruptAfter } from "../../test/support/live-host";
 import { outputLossPairing } from "./pairing";
 import { recurrentCell } from "./recurrent";
 import { normComparison } from "./norm-comparison";
@@ -68,13 +69,7 @@ test("recurrent: tanh stays bounded, relu's state explodes at gain 2 and not at 
 
 test("recurrent: an interrupt stops a long sequence within 1 s and frees its tensors", async () => {
   const before = tf.memory().numTensors;
-  let askedAt = 0;
-  const timer = setTimeout(() => {
-    askedAt = Date.now();
-    requestInterrupt();
-  }, 200);
-  const cell = await recurrentCell({ activations: ["tanh"], steps: 100_000, hidden: 64 });
-  clearTimeout(timer);
+  const { result: cell, askedAt } = await interruptAfter(200, () => recurrentCell({ activations: ["tanh"], steps: 100_000, hidden: 64 }));
   assert.ok(askedAt > 0 && Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
   assert.equal(cell.interrupted, true);
   assert.equal(cell.runs.length, 0);

@@ -6,7 +6,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf, type Tensor } from "../tf";
 import { useBackend } from "../backend";
-import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
+import { DISPLAY } from "../live";
+import { interruptAtStep } from "../../test/support/live-host";
 import { summarize } from "../evidence/summary";
 import { resolveTrainOptions, splitFor, train, trainNetwork, TrainingRun, type TrainingRunResult } from "./train";
 import { forward } from "./network";
@@ -154,28 +155,14 @@ test("bad seeds and validation name the valid choices", async () => {
 test("an interrupt in a later seed keeps the finished seeds, the same for every activation", async () => {
   // Long enough per (activation, seed) that the interrupt, checked every 100 ms, lands in seed 1.
   const epochs = 200;
-  setLiveHost({
-    explore: () => undefined,
-    gradientHistograms: () => undefined,
-    progress: () => ({
-      update: (done) => {
-        if (done === 2 * epochs + 1) requestInterrupt();
-      },
-      close: () => undefined,
-    }),
-  });
-  try {
-    const run = await train({ ...SMALL, epochs, activations: ["relu", "tanh"], seeds: 3 });
-    assert.equal(run.interrupted, true);
-    assert.deepEqual(run.seedsFinished, [0]);
-    // relu may have finished seed 1 before the interrupt was seen; tanh was cut short in it or never started it.
-    assert.ok([[0], [0, 1]].some((s) => JSON.stringify(s) === JSON.stringify(run.run("relu").seeds)), `relu seeds ${run.run("relu").seeds}`);
-    assert.deepEqual(run.run("tanh").seeds, [0]);
-    assert.equal(run.compare("relu", "tanh").difference.n, 1, "compared on the one seed both finished");
-    assert.match(run.toString(), /interrupted \(seeds finished for every activation: 0\)/);
-  } finally {
-    setLiveHost(undefined);
-  }
+  const { result: run } = await interruptAtStep(2 * epochs + 1, () => train({ ...SMALL, epochs, activations: ["relu", "tanh"], seeds: 3 }));
+  assert.equal(run.interrupted, true);
+  assert.deepEqual(run.seedsFinished, [0]);
+  // relu may have finished seed 1 before the interrupt was seen; tanh was cut short in it or never started it.
+  assert.ok([[0], [0, 1]].some((s) => JSON.stringify(s) === JSON.stringify(run.run("relu").seeds)), `relu seeds ${run.run("relu").seeds}`);
+  assert.deepEqual(run.run("tanh").seeds, [0]);
+  assert.equal(run.compare("relu", "tanh").difference.n, 1, "compared on the one seed both finished");
+  assert.match(run.toString(), /interrupted \(seeds finished for every activation: 0\)/);
 });
 
 test("seeds, validation and charts: mean with a band, `mean ± half-width` in the table, no tensor leak", async () => {

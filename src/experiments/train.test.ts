@@ -6,7 +6,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
-import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
+import { DISPLAY } from "../live";
+import { interruptAtStep } from "../../test/support/live-host";
 import { train, type TrainingRun } from "./train";
 import { Optimizer } from "./optimizer";
 
@@ -89,33 +90,15 @@ test("bad options name the option, the value and the valid choices", async () =>
 });
 
 test("an interrupt stops training within 1 s and keeps the partial run", async () => {
-  let askedAt = 0;
-  setLiveHost({
-    explore: () => undefined,
-    gradientHistograms: () => undefined,
-    progress: () => ({
-      update: (done) => {
-        if (done === 3 && !askedAt) {
-          askedAt = Date.now();
-          requestInterrupt();
-        }
-      },
-      close: () => undefined,
-    }),
-  });
-  try {
-    const run = await train({ activations: ["relu", "tanh"], epochs: 5000, n: 200 });
-    assert.ok(Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
-    assert.equal(run.interrupted, true);
-    assert.equal(run.runs.length, 1);
-    const r = run.runs[0];
-    assert.ok(r.history.length >= 3 && r.history.length < 5000);
-    // The partial run ends with a record of where it stopped, possibly mid-epoch.
-    const stoppedAt = r.steps[r.steps.length - 1].epoch;
-    assert.ok(stoppedAt >= r.history.length && stoppedAt <= r.history.length + 1, `stopped at epoch ${stoppedAt} after ${r.history.length} full epochs`);
-  } finally {
-    setLiveHost(undefined);
-  }
+  const { result: run, askedAt } = await interruptAtStep(3, () => train({ activations: ["relu", "tanh"], epochs: 5000, n: 200 }));
+  assert.ok(Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
+  assert.equal(run.interrupted, true);
+  assert.equal(run.runs.length, 1);
+  const r = run.runs[0];
+  assert.ok(r.history.length >= 3 && r.history.length < 5000);
+  // The partial run ends with a record of where it stopped, possibly mid-epoch.
+  const stoppedAt = r.steps[r.steps.length - 1].epoch;
+  assert.ok(stoppedAt >= r.history.length && stoppedAt <= r.history.length + 1, `stopped at epoch ${stoppedAt} after ${r.history.length} full epochs`);
 });
 
 test("optimizers: SGD steps by lr·g; Adam's first step is lr·sign(g)", () => {

@@ -7,7 +7,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
-import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
+import { DISPLAY } from "../live";
+import { interruptAtStep } from "../../test/support/live-host";
 import { datasets } from "../datasets";
 import { summarize } from "../evidence/summary";
 import { advise, checkOutputLoss, rank } from "./advise";
@@ -110,25 +111,15 @@ test("on the digits: every candidate over three seeds, ranked with intervals, on
 test("an interrupt gives a partial answer, marked as such", async () => {
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [64], units: 16, activation: "relu" }), tf.layers.dense({ units: 10, activation: "softmax" })] });
   model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
-  setLiveHost({
-    explore: () => undefined,
-    gradientHistograms: () => undefined,
-    progress: () => ({
-      update: (done) => {
-        if (done === 16) requestInterrupt(); // 3 epochs × 3 seeds per candidate: the second candidate's third seed
-      },
-      close: () => undefined,
-    }),
-  });
   try {
-    const advice = await advise(model, datasets.digits({ normalize: true }), { candidates: ["relu", "elu", "tanh"], epochs: 3 });
+    // 3 epochs × 3 seeds per candidate: step 16 is the second candidate's third seed
+    const { result: advice } = await interruptAtStep(16, () => advise(model, datasets.digits({ normalize: true }), { candidates: ["relu", "elu", "tanh"], epochs: 3 }));
     assert.equal(advice.interrupted, true);
     assert.deepEqual(advice.candidates.map((c) => c.activation), ["relu"]);
     assert.deepEqual(advice.options.missing, ["elu", "tanh"]);
     assert.match(advice.summary(), /^PARTIAL ANSWER \(interrupted; not evaluated: elu, tanh\)/);
     assert.match(advice.toString(), /INTERRUPTED, partial answer/);
   } finally {
-    setLiveHost(undefined);
     model.dispose();
   }
 });

@@ -6,7 +6,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
-import { setLiveHost } from "../live";
+import { withProgress } from "../../test/support/live-host";
 import { datasets } from "../datasets";
 import { train } from "../experiments/train";
 import { inspect } from "./inspect";
@@ -26,13 +26,8 @@ function mlp(inputs = 64): tf.LayersModel {
 /** Each entry point rejects with `pattern`, opens no progress bar (nothing trained), and leaks nothing. */
 async function refused(call: () => Promise<unknown>, pattern: RegExp): Promise<void> {
   let bars = 0;
-  setLiveHost({ explore: () => undefined, gradientHistograms: () => undefined, progress: () => (bars++, { update: () => undefined, close: () => undefined }) });
   const before = tf.memory().numTensors;
-  try {
-    await assert.rejects(call(), pattern);
-  } finally {
-    setLiveHost(undefined);
-  }
+  await withProgress({ open: () => bars++ }, () => assert.rejects(call(), pattern));
   assert.equal(bars, 0, "refused before training started");
   assert.equal(tf.memory().numTensors, before, "no tensors left behind");
 }

@@ -7,7 +7,8 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { tf } from "../tf";
 import { useBackend } from "../backend";
-import { DISPLAY, requestInterrupt, setLiveHost } from "../live";
+import { DISPLAY } from "../live";
+import { interruptAtStep } from "../../test/support/live-host";
 import { datasets } from "../datasets";
 import { summarize } from "../evidence/summary";
 import { histogramSource } from "../histograms/source";
@@ -79,23 +80,9 @@ test("the same seed gives the same run; another seed another", async () => {
 
 test("an interrupt stops within a second and keeps a consistent partial run", async () => {
   const model = mlp();
-  let askedAt = 0;
-  setLiveHost({
-    explore: () => undefined,
-    gradientHistograms: () => undefined,
-    progress: () => ({
-      update: (done) => {
-        if (done === 2 && !askedAt) {
-          askedAt = Date.now();
-          requestInterrupt();
-        }
-      },
-      close: () => undefined,
-    }),
-  });
   try {
     const before = tf.memory().numTensors;
-    const run = (await train({ model, data: digits, epochs: 50, seeds: 2 })) as ModelTrainingRun;
+    const { result: run, askedAt } = await interruptAtStep(2, async () => (await train({ model, data: digits, epochs: 50, seeds: 2 })) as ModelTrainingRun);
     assert.ok(Date.now() - askedAt < 1000, `stopped ${Date.now() - askedAt} ms after the request`);
     assert.equal(run.interrupted, true);
     const r = run.runs[0];
@@ -106,7 +93,6 @@ test("an interrupt stops within a second and keeps a consistent partial run", as
     assert.equal(tf.memory().numTensors, before);
     assert.match(run.toString(), /interrupted/);
   } finally {
-    setLiveHost(undefined);
     model.dispose();
   }
 });
