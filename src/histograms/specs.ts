@@ -160,6 +160,19 @@ const BIN_TOOLTIP = [
   { field: "count", type: "quantitative" },
 ];
 
+// A rect from 0 to the count over [x0, x1]: a bar mark with x2 would turn horizontal.
+const BIN_RECT = { type: "rect", tooltip: true, stroke: null } as const;
+
+/** The bins as rects: x over [x0, x1] of ∂L/∂W, y from 0 to the count. */
+function binRectEncoding(logScale: boolean) {
+  return {
+    x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".3~g", labelOverlap: true } },
+    x2: { field: "x1" },
+    y2: { datum: 0 },
+    y: countAxis(logScale),
+  };
+}
+
 /** One row of bars per activation; own x scales, or one shared x with `sharedX`. */
 export function layerSpec(o: HistogramSpecOptions & { sharedX: boolean }): VegaLiteSpec {
   return {
@@ -170,13 +183,9 @@ export function layerSpec(o: HistogramSpecOptions & { sharedX: boolean }): VegaL
     spec: {
       width: Math.max(200, o.width - 140),
       height: 80,
-      // A rect from 0 to the count over [x0, x1]: a bar mark with x2 would turn horizontal.
-      mark: { type: "rect", tooltip: true, stroke: null },
+      mark: { ...BIN_RECT },
       encoding: {
-        x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".3~g", labelOverlap: true } },
-        x2: { field: "x1" },
-        y2: { datum: 0 },
-        y: countAxis(o.logScale),
+        ...binRectEncoding(o.logScale),
         color: { field: "activation", type: "nominal", legend: null, scale: colourScale(o.activations) },
         tooltip: BIN_TOOLTIP,
       },
@@ -194,12 +203,9 @@ export function overlaySpec(o: HistogramSpecOptions): VegaLiteSpec {
     width: Math.max(200, o.width - 180),
     height: 220,
     params: [{ name: "focus", select: { type: "point", fields: ["activation"] }, bind: "legend" }],
-    mark: { type: "rect", tooltip: true, stroke: null },
+    mark: { ...BIN_RECT },
     encoding: {
-      x: { field: "x0", type: "quantitative", title: "∂L/∂W", axis: { format: ".3~g", labelOverlap: true } },
-      x2: { field: "x1" },
-      y2: { datum: 0 },
-      y: countAxis(o.logScale),
+      ...binRectEncoding(o.logScale),
       color: { field: "activation", type: "nominal", title: "activation", scale: colourScale(o.activations) },
       opacity: { condition: { param: "focus", value: 0.55 }, value: 0.08 },
       tooltip: BIN_TOOLTIP,
