@@ -42,8 +42,15 @@ const FAR = [1e2, 1e4, 1e6, 1e8];
 const SATURATION_PROBE = 100;
 const SATURATED_SLOPE = 1e-3;
 const UNBOUNDED_AT_1E8 = 1e4;
-/** Moderate x: a bound reached here is attained, not merely approached. */
-const ATTAINED_WITHIN = 8;
+/**
+ * Moderate x: a bound reached here is attained, not merely approached. Past it a float32
+ * kernel may round a limit it only approaches to the bound itself: TensorFlow's tanh returns
+ * exactly ±1 from |x| ≈ 7.9 (a correctly rounded one from 9.01), its sigmoid 1 from 16.6.
+ * Every built-in that attains a bound does so within |x| ≤ 6 (relu6, hard_tanh, hard_sigmoid).
+ */
+const ATTAINED_WITHIN = 7;
+/** The measuring grid covers [−16, 16], past every built-in's bends. */
+const GRID_HALF_WIDTH = 16;
 
 function regularGrid(from: number, to: number, step: number): Float32Array {
   const n = Math.round((to - from) / step) + 1;
@@ -98,7 +105,7 @@ function refineMinimum(x: Float32Array, y: Float32Array, i: number): { x: number
 
 /** Measures one activation's properties. */
 export function measure(act: Activation): PropertyRow {
-  const x = regularGrid(-ATTAINED_WITHIN * 2, ATTAINED_WITHIN * 2, 0.0025);
+  const x = regularGrid(-GRID_HALF_WIDTH, GRID_HALF_WIDTH, 0.0025);
   const { y, dy } = sample(act, x);
   const farX = Float32Array.from([...FAR.map((v) => -v), ...FAR, -SATURATION_PROBE, SATURATION_PROBE]);
   const far = sample(act, farX);
