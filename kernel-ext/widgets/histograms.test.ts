@@ -9,6 +9,7 @@ import { train } from "../../src/experiments/train";
 import { gradientHistograms, GradientHistograms } from "./histograms";
 import { renderSvg } from "../../src/charts/render";
 import { layerBins, statsRows } from "../../src/histograms/cube";
+import { histogramRows } from "../../src/histograms/rows";
 import { layerSpec, withData, BINS_DATA } from "../../src/histograms/specs";
 import { frontEndUpdate, recordingFrontEnd, type Sent } from "../../test/support/recording-channel";
 
@@ -207,4 +208,22 @@ test("an overview widget's static fallback is the overview: one heat map and nor
   assert.match(svg, /symmetric log/);
   assert.match(String(bundle["text/plain"]), /^Gradient histograms of all 5 layers/);
   w.close();
+});
+
+test("the page's \"download CSV\" asks the kernel, which answers with every step's rows: histogramRows(data).toCSV()", async () => {
+  const run = trainingRunFixture();
+  const w = gradientHistograms(run);
+  sent.length = 0;
+  await manager.handle("comm_msg", { comm_id: w.id, data: { method: "custom", content: { type: "csv" } } }, []);
+  const answers = sent.filter((m) => (m.content.data as { method?: string } | undefined)?.method === "custom");
+  assert.equal(answers.length, 1, "one answer");
+  const content = (answers[0].content.data as { content: { type: string; csv: string } }).content;
+  assert.equal(content.type, "csv");
+  assert.equal(content.csv, histogramRows(run).toCSV());
+  const steps = new Set(content.csv.trim().split("\n").slice(1).map((line) => line.split(",")[2]));
+  assert.deepEqual([...steps], ["0", "10", "20"], "every recorded step, not only the shown one");
+  // Other custom messages are not answered.
+  sent.length = 0;
+  await manager.handle("comm_msg", { comm_id: w.id, data: { method: "custom", content: { type: "other" } } }, []);
+  assert.equal(sent.filter((m) => (m.content.data as { method?: string } | undefined)?.method === "custom").length, 0);
 });

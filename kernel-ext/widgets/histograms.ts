@@ -6,7 +6,8 @@
  * from that cube without a round trip. Only a new `step` makes the kernel send a new cube.
  */
 import { escapeHtml, formatNumber, htmlTable, renderSvg, textTable } from "../../src/charts/render";
-import { HISTOGRAM_DEFAULTS, HISTOGRAM_MODES, STATS_HEADERS, statsRows, type HistogramCube, type HistogramMode } from "../../src/histograms/cube";
+import { CSV_REQUEST, HISTOGRAM_DEFAULTS, HISTOGRAM_MODES, STATS_HEADERS, statsRows, type HistogramCube, type HistogramMode } from "../../src/histograms/cube";
+import { sourceRows } from "../../src/histograms/rows";
 import { histogramCube, histogramSource, type HistogramSource } from "../../src/histograms/source";
 import { overviewScale, viewData, viewSpec, withData, type OverviewScale } from "../../src/histograms/specs";
 import type { MimeBundle } from "../../src/live";
@@ -97,6 +98,11 @@ export class GradientHistograms extends Widget<HistogramsState> {
     this.source = source;
     this.on("change", ({ changed }) => {
       if (CHECKED_TRAITS.some((k) => k in changed)) return this.refresh("step" in changed);
+    });
+    // The page holds the shown step only; its "download CSV" asks here for every step's rows,
+    // the same text as histogramRows(data).toCSV().
+    this.onCustom((content) => {
+      if ((content as { type?: unknown } | null)?.type === CSV_REQUEST) this.send({ type: CSV_REQUEST, csv: sourceRows(this.source).toCSV() });
     });
   }
 

@@ -56,6 +56,12 @@ export interface HistogramRow {
   count: number;
 }
 
+/**
+ * The custom message of the page's "download CSV": the page sends `{ type }`, the kernel
+ * answers `{ type, csv }` with every recorded step's rows (the page holds the shown step only).
+ */
+export const CSV_REQUEST = "csv";
+
 export const HISTOGRAM_ROW_COLUMNS = ["activation", "layer", "step", "bin_lo", "bin_hi", "count"] as const;
 
 /** One row of the stats table. */

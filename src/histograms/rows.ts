@@ -6,7 +6,7 @@
 import { textTable } from "../charts/render";
 import { DISPLAY, type MimeBundle } from "../live";
 import { cubeRows, histogramCSV, HISTOGRAM_ROW_COLUMNS, type HistogramRow } from "./cube";
-import { histogramCube, histogramSource } from "./source";
+import { histogramCube, histogramSource, type HistogramSource } from "./source";
 
 /** Rows shown by the text display before "… N more rows". */
 const HEAD_ROWS = 10;
@@ -45,7 +45,11 @@ export class HistogramRows extends Array<HistogramRow> {
  * ```
  */
 export function histogramRows(data: unknown): HistogramRows {
-  const source = histogramSource(data);
+  return sourceRows(histogramSource(data));
+}
+
+/** The rows of an already resolved source (what the widget's "download CSV" asks the kernel for). */
+export function sourceRows(source: HistogramSource): HistogramRows {
   const rows = new HistogramRows();
   for (const step of source.kind === "run" ? source.steps : [0]) {
     for (const row of cubeRows(histogramCube(source, step))) rows.push(row);

@@ -82,6 +82,24 @@ async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs
   assert.fail(`timed out waiting for ${what}`);
 }
 
+/**
+ * The CSV of the notebook's GradientFlow-shaped fixture, built here from its definition (layer
+ * l of activation k: 12 bins over edges (k + 1)·2^−(l−1)·(i − 6)/2) through the package's own
+ * CSV writer, so the page's download is checked against rows it did not compute.
+ */
+function fixtureCSV(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { histogramCSV } = require(path.join(REPO_ROOT, "dist", "src", "histograms", "cube")) as typeof import("../../src/histograms/cube");
+  const counts = [0, 1, 2, 4, 7, 10, 14, 10, 7, 4, 3, 1];
+  const rows = ["sigmoid", "relu", "selu"].flatMap((activation, k) =>
+    Array.from({ length: 6 }, (_, l) => {
+      const spread = (k + 1) * 2 ** -l;
+      return counts.map((count, i) => ({ activation, layer: l + 1, step: 0, bin_lo: (spread * (i - 6)) / 2, bin_hi: (spread * (i - 5)) / 2, count }));
+    }).flat(),
+  );
+  return histogramCSV(rows);
+}
+
 const phi = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
 /** Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), enough for float32 comparisons. */
 function erf(x: number): number {
@@ -329,6 +347,13 @@ test("widgets in JupyterLab and chromium", { skip, timeout: 600_000 }, async (t)
       assert.deepEqual([...new Set((await chartData<BinRow>(page, HISTOGRAMS, "bins")).map((r) => r.activation))], ["sigmoid", "selu"]);
       await screenshotOutput(page, HISTOGRAMS, "histograms-overlay-light");
       await page.locator(HISTOGRAMS).getByLabel("overlay").uncheck();
+    });
+
+    await t.test("\"download CSV\" saves the kernel's rows of every activation and layer, relu (unchecked) included", async () => {
+      const [download] = await Promise.all([page.waitForEvent("download", { timeout: 20_000 }), page.locator(HISTOGRAMS).getByRole("button", { name: "download CSV" }).click()]);
+      assert.equal(download.suggestedFilename(), "gradient-histograms.csv");
+      const csv = fs.readFileSync(await download.path(), "utf8");
+      assert.equal(csv, fixtureCSV(), "the rows of histogramRows(flow).toCSV() for the notebook's flow");
     });
 
     await t.test("the dark theme re-themes both charts", async () => {

@@ -13,6 +13,7 @@ import type { View } from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { paletteFor } from "../../src/charts/palette";
 import {
+  CSV_REQUEST,
   cubeRows,
   histogramCSV,
   HISTOGRAM_DEFAULTS,
@@ -68,6 +69,8 @@ function formatStat(v: number): string {
 
 /** Time per training step while playing: long enough to read a frame. */
 const PLAY_INTERVAL_MS = 600;
+/** How long "download CSV" waits for the kernel's rows before saving the shown step's. */
+const CSV_WAIT_MS = 5000;
 
 /** One cached chart: a host, the spec it was embedded with and the data it holds. */
 interface Pane {
@@ -89,6 +92,8 @@ export class GradientHistogramsView extends DOMWidgetView {
   private stepSlider!: RangeControl;
   private playButton!: HTMLButtonElement;
   private playTimer: ReturnType<typeof setInterval> | undefined;
+  /** A "download CSV" click waits for the kernel's answer. */
+  private csvWanted = false;
   private overlayInput!: HTMLInputElement;
   private sharedXInput!: HTMLInputElement;
   private logInput!: HTMLInputElement;
@@ -153,6 +158,9 @@ export class GradientHistogramsView extends DOMWidgetView {
     this.listenTo(this.model, "change:activations change:selected", () => this.renderChecks());
     this.listenTo(this.model, "change:layer change:layer_count change:step change:steps change:title change:kind change:mode change:overlay change:shared_x", () => this.syncControls());
     this.listenTo(this.model, "change:error", () => this.renderError());
+    this.listenTo(this.model, "msg:custom", (content: { type?: unknown; csv?: unknown }) => {
+      if (content?.type === CSV_REQUEST && typeof content.csv === "string" && this.csvWanted) this.saveCSV(content.csv, "gradient-histograms.csv");
+    });
     this.listenTo(this.model, "change:cube change:selected change:layer", () => this.renderTable());
     this.listenTo(this.model, "change:cube change:selected change:layer change:mode change:overlay change:shared_x change:log_scale change:overview_scale", () => void this.draw());
     this.renderChecks();
@@ -346,14 +354,28 @@ export class GradientHistogramsView extends DOMWidgetView {
     this.playButton.textContent = "▶ play";
   }
 
-  /** The shown step's rows as CSV, through the same function as `histogramRows(...).toCSV()`. */
+  /**
+   * Every recorded step's rows, the text of `histogramRows(data).toCSV()`, asked of the kernel
+   * (the page holds the shown step only). With no kernel to answer (a saved notebook reopened
+   * without one), or none within CSV_WAIT_MS, the shown step's rows, through the same function.
+   */
   private downloadCSV(): void {
     const cube = this.model.get("cube") as HistogramCube;
-    const csv = histogramCSV(cubeRows(cube));
+    const shownStep = () => this.saveCSV(histogramCSV(cubeRows(cube)), this.model.get("kind") === "run" ? `gradient-histograms-step${cube.step}.csv` : "gradient-histograms.csv");
+    if (!this.model.comm_live) return shownStep();
+    this.csvWanted = true;
+    this.model.send({ type: CSV_REQUEST }, {});
+    setTimeout(() => {
+      if (this.csvWanted) shownStep();
+    }, CSV_WAIT_MS);
+  }
+
+  private saveCSV(csv: string, fileName: string): void {
+    this.csvWanted = false;
     const url = URL.createObjectURL(new Blob([csv], { type: "text/csv" }));
     const a = element("a");
     a.href = url;
-    a.download = this.model.get("kind") === "run" ? `gradient-histograms-step${cube.step}.csv` : "gradient-histograms.csv";
+    a.download = fileName;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 0);
   }
