@@ -107,3 +107,38 @@ test("bad requests name the valid choices", async () => {
   await assert.rejects(withActivation({} as never, "relu"), /model must be a tf\.LayersModel/);
   [model, linearOnly].forEach((m) => m.dispose());
 });
+
+test("a recurrent layer's cell activation is swapped, its gates keep theirs; the copy computes a tfjs LSTM with that activation", async () => {
+  const model = tf.sequential({
+    layers: [tf.layers.lstm({ inputShape: [5, 3], units: 4, name: "lstm" }), tf.layers.dense({ units: 2, activation: "softmax", name: "out" })],
+  });
+  const before = snapshot(model);
+  const gelu = await withActivation(model, "gelu");
+  const lstm = gelu.getLayer("lstm").getConfig();
+  assert.equal(lstm.activation, "gelu");
+  assert.equal(lstm.recurrentActivation, model.getLayer("lstm").getConfig().recurrentActivation, "the gates keep their activation");
+  assert.deepEqual(gelu.getLayer("out").getWeights().map((w) => Array.from(w.dataSync())), model.getLayer("out").getWeights().map((w) => Array.from(w.dataSync())), "the output layer is copied");
+  assert.deepEqual(snapshot(model), before, "the input model is unchanged");
+  // The same weights in a plain tfjs LSTM built with activation "gelu" give the same outputs.
+  const reference = tf.sequential({
+    layers: [tf.layers.lstm({ inputShape: [5, 3], units: 4, activation: "gelu" as never }), tf.layers.dense({ units: 2, activation: "softmax" })],
+  });
+  reference.setWeights(gelu.getWeights());
+  const x = tf.randomNormal([6, 5, 3], 0, 1, "float32", 3);
+  const [a, b] = [gelu.predict(x) as tf.Tensor, reference.predict(x) as tf.Tensor];
+  assert.ok(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] < 1e-6);
+  // A user-defined activation works there too, and the layer can be named.
+  defineActivation({ name: "cell_bent", fn: (t) => tf.add(tf.tanh(t), tf.mul(t, 0.1)) });
+  try {
+    const bent = await withActivation(model, "cell_bent", { layers: ["lstm"] });
+    assert.match(String(bent.getLayer("lstm").getConfig().activation), /cell-bent/);
+    const loaded = await tf.models.modelFromJSON({ modelTopology: bent.toJSON(null, false) as never });
+    loaded.setWeights(bent.getWeights());
+    const [c, d] = [bent.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    assert.ok(tf.max(tf.abs(tf.sub(c, d))).dataSync()[0] < 1e-6, "serializes and loads back computing the same function");
+    [bent, loaded, c, d].forEach((t) => t.dispose());
+  } finally {
+    removeActivation("cell_bent");
+  }
+  [model, gelu, reference, x, a, b].forEach((t) => t.dispose());
+});

@@ -131,8 +131,19 @@ export async function rebuild(model: tf.LayersModel, o: RebuildOptions): Promise
     const own = byName.get(w.name) as Json;
     const config = own.config as Record<string, unknown>;
     if (o.reinitializeAll) seedInitializers(config, nextSeed);
-    if (!act || !w.site) continue;
+    if (!act) continue;
     const id = tfjsActivation(act);
+    if (w.recurrent) {
+      // The cell's own activation (candidate and output state, tanh by default); its gates keep
+      // their recurrent activation. The input kernel is drawn for the new activation's init,
+      // the recurrent kernel again from its own (orthogonal by default).
+      config.activation = id;
+      config.kernel_initializer = initializerFor(recommendedInit(act), nextSeed());
+      seedInitializers(config, nextSeed);
+      swapped.add(w.name);
+      continue;
+    }
+    if (!w.site) continue;
     if (w.site.kind === "fused") config.activation = id;
     else {
       const siteJson = byName.get(w.site.layer.name) as Json;
@@ -171,14 +182,25 @@ function compileLike(model: tf.LayersModel, copy: tf.LayersModel): void {
   (copy as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
 }
 
-/** The hidden layers whose activation can be replaced: weighted, not the output, with an element-wise activation. */
+/** A recurrent layer's own activation as tfjs names it (its gates' recurrent activation aside), if not linear. */
+function cellActivation(w: WeightedLayer): string | undefined {
+  if (!w.recurrent) return undefined;
+  const a = (w.layer.getConfig() as { activation?: unknown }).activation;
+  return typeof a === "string" && a !== "linear" ? a : undefined;
+}
+
+/**
+ * The hidden layers whose activation can be replaced: weighted, not the output, with an
+ * element-wise activation, or recurrent (LSTM, GRU, SimpleRNN) with a cell activation.
+ */
 export function swappableLayers(model: tf.LayersModel): WeightedLayer[] {
-  return layout(model).weighted.filter((w) => w.site && !w.output && w.site.elementwise && !w.recurrent);
+  return layout(model).weighted.filter((w) => !w.output && (w.recurrent ? cellActivation(w) !== undefined : w.site !== null && w.site.elementwise));
 }
 
 function describeLayers(model: tf.LayersModel): string {
+  const what = (w: WeightedLayer) => (w.recurrent ? `cell activation ${cellActivation(w) ?? "linear"}` : w.site ? w.site.label : "no activation");
   return layout(model)
-    .weighted.map((w) => `${w.name} (${w.className}, ${w.site ? w.site.label : "no activation"}${w.output ? ", output layer" : ""})`)
+    .weighted.map((w) => `${w.name} (${w.className}, ${what(w)}${w.output ? ", output layer" : ""})`)
     .join(", ");
 }
 
@@ -186,7 +208,7 @@ function describeLayers(model: tf.LayersModel): string {
 export function selectLayers(fn: string, model: tf.LayersModel, names?: string[]): WeightedLayer[] {
   const candidates = swappableLayers(model);
   if (candidates.length === 0) {
-    throw new RangeError(`${fn}: the model has no hidden layer with an activation to replace; its weighted layers: ${describeLayers(model)}. Give hidden Dense/Conv layers an activation (or follow them with an activation layer)`);
+    throw new RangeError(`${fn}: the model has no hidden layer with an activation to replace; its weighted layers: ${describeLayers(model)}. Give hidden Dense/Conv layers an activation (or follow them with an activation layer), or use a recurrent layer with a cell activation`);
   }
   if (names === undefined) return candidates;
   if (!Array.isArray(names) || names.length === 0) throw new TypeError(`${fn}: layers must be a non-empty array of layer names; valid: ${candidates.map((c) => c.name).join(", ")}`);
