@@ -131,3 +131,21 @@ test("a list of layers is stacked into a model; the loss is read off its softmax
   assert.equal(advice.options.metric, "validation accuracy");
   assert.deepEqual(advice.candidates.map((c) => c.activation).sort(), ["relu", "tanh"]);
 });
+
+test("a recurrent model: the cell activation is what the candidates replace; dead and stuck units say 'not measured', not 0 %", async () => {
+  const model = tf.sequential({ layers: [tf.layers.lstm({ inputShape: [5, 3], units: 6, name: "lstm" }), tf.layers.dense({ units: 3, activation: "softmax", name: "out" })] });
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+  const x = tf.randomNormal([90, 5, 3], 0, 1, "float32", 1);
+  const y = tf.tidy(() => tf.oneHot(tf.argMax(tf.sum(x, 1), 1), 3).toFloat());
+  try {
+    const advice = await advise(model, { x, y }, { candidates: ["tanh", "relu"], epochs: 1 });
+    assert.deepEqual(advice.candidates.map((c) => c.activation).sort(), ["relu", "tanh"]);
+    for (const c of advice.candidates) {
+      assert.equal(c.stuck, null);
+      assert.equal(c.dead, null);
+    }
+    assert.match(advice.toString(), /not measured \(recurrent\)/);
+  } finally {
+    [model, x, y].forEach((t) => t.dispose());
+  }
+});

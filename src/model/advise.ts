@@ -57,9 +57,12 @@ export interface CandidateResult {
   /** Gradient flow at init (first seed's verdict; the ratio is the median over seeds). */
   verdict: Verdict;
   ratio: number;
-  /** Largest share of stuck units in a hidden layer at the end, mean over seeds. */
-  stuck: number;
-  dead: number;
+  /**
+   * Largest share of stuck (dead) units in a hidden layer at the end, mean over seeds; null
+   * when every swapped layer is recurrent (LSTM, GRU, SimpleRNN), whose units are not measured.
+   */
+  stuck: number | null;
+  dead: number | null;
   /** Median over seeds of the median optimizer step, ms. */
   msPerStep: number;
   /** Per seed, the median optimizer step, ms (compared paired over seeds, like the metric). */
@@ -158,6 +161,8 @@ export async function advise(modelOrLayers: tf.LayersModel | tf.layers.Layer[], 
   const budget = opts.epochs === undefined ? checkNumber(fn, "budgetSeconds", budgetOption ?? ADVISE_DEFAULT_BUDGET_SECONDS, 0, 86_400, true) : null;
   const candidates = checkUniqueLabels(fn, withContext(fn, "candidates", () => resolveActivations(candidateOption, ADVISE_DEFAULT_CANDIDATES)));
   const hidden = selectLayers(fn, model, undefined);
+  // Dead and stuck units are measured where the activation is applied to a layer's units, not inside a recurrent cell.
+  const unitsMeasured = hidden.some((w) => !w.recurrent);
   const loss = resolveLoss(fn, model, opts.loss ?? ((model as unknown as { loss?: unknown }).loss === undefined ? inferredLoss(model) : undefined));
   const output = outputCheck(model, loss);
   await ready();
@@ -210,8 +215,8 @@ export async function advise(modelOrLayers: tf.LayersModel | tf.layers.Layer[], 
         summary: summarize(values),
         verdict: inits[0].verdict,
         ratio: median(inits.map((i) => i.ratio)),
-        stuck: runs.reduce((s, r) => s + r.final.maxStuckFraction, 0) / runs.length,
-        dead: runs.reduce((s, r) => s + r.final.maxDeadFraction, 0) / runs.length,
+        stuck: unitsMeasured ? runs.reduce((s, r) => s + r.final.maxStuckFraction, 0) / runs.length : null,
+        dead: unitsMeasured ? runs.reduce((s, r) => s + r.final.maxDeadFraction, 0) / runs.length : null,
         msPerStep: median(runs.map((r) => r.final.msPerStep)),
         msPerSeed: runs.map((r) => r.final.msPerStep),
         run: { ...foldSeeds(runs), activation: act.label },
@@ -246,7 +251,7 @@ type Unranked = Omit<CandidateResult, "rank" | "outcome" | "reason">;
 
 function unhealthy(c: Unranked): string | null {
   if (c.verdict !== "healthy") return `unhealthy gradients: ${c.verdict} at init (first/last gradient-norm ratio ${formatNumber(c.ratio)})`;
-  if (c.stuck > UNHEALTHY_STUCK_SHARE) return `unhealthy gradients: ${formatNumber(100 * c.stuck)}% of a hidden layer's units stuck (|f′| < 1 % of its maximum on every example) at the end`;
+  if (c.stuck !== null && c.stuck > UNHEALTHY_STUCK_SHARE) return `unhealthy gradients: ${formatNumber(100 * c.stuck)}% of a hidden layer's units stuck (|f′| < 1 % of its maximum on every example) at the end`;
   return null;
 }
 
@@ -337,7 +342,7 @@ export class Advice {
   }
 
   private rows(): (string | number)[][] {
-    const pct = (v: number) => `${formatNumber(100 * v)}%`;
+    const pct = (v: number | null) => (v === null ? "not measured (recurrent)" : `${formatNumber(100 * v)}%`);
     return this.candidates.map((c) => [c.rank, c.activation, c.init, formatSummary(c.summary), c.verdict, pct(c.stuck), pct(c.dead), c.msPerStep, c.outcome]);
   }
 
