@@ -45,6 +45,13 @@ export interface WeightedLayer {
   recurrent: boolean;
 }
 
+/** A recurrent layer's own (cell) activation as tfjs names it, its gates' aside; undefined if linear or not recurrent. */
+export function cellActivation(w: WeightedLayer): string | undefined {
+  if (!w.recurrent) return undefined;
+  const a = (w.layer.getConfig() as { activation?: unknown }).activation;
+  return typeof a === "string" && a !== "linear" ? a : undefined;
+}
+
 export interface ModelLayout {
   model: tf.LayersModel;
   weighted: WeightedLayer[];

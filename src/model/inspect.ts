@@ -15,7 +15,7 @@ import { forwardStats, gradStats } from "../experiments/stats";
 import { deadShares, STUCK_RELATIVE_THRESHOLD } from "../experiments/health";
 import { accuracy, checkModel, disposeData, meanLoss, prepareData, resolveLoss, takeRows, type LossLike, type ModelData, type PreparedData, type ResolvedLoss } from "./data";
 import { registerWasmConvGradients } from "./wasm-kernels";
-import { layout, localDerivative, maxDerivative, runGraph, unitsOf, type ModelLayout, type WeightedLayer } from "./graph";
+import { cellActivation, layout, localDerivative, maxDerivative, runGraph, unitsOf, type ModelLayout, type WeightedLayer } from "./graph";
 
 export interface InspectOptions {
   /** Defaults to the model's compiled loss. */
@@ -66,7 +66,8 @@ export interface Measurement {
 }
 
 function modelLabel(lay: ModelLayout): string {
-  const hidden = [...new Set(lay.weighted.filter((w) => !w.output && w.site).map((w) => (w.site as { label: string }).label))];
+  const label = (w: WeightedLayer) => (w.recurrent ? (cellActivation(w) ? `${cellActivation(w)} (${w.className} cell)` : undefined) : w.site?.label);
+  const hidden = [...new Set(lay.weighted.filter((w) => !w.output).map(label).filter((l): l is string => l !== undefined))];
   return `${lay.model.name}: ${hidden.length ? hidden.join(", ") : "no hidden activation"}`;
 }
 

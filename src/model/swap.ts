@@ -10,7 +10,7 @@ import { activation as resolveActivation, type Activation, type ActivationLike }
 import { recommendedInit, type InitName } from "../experiments/network";
 import { checkInt, checkKeys, withContext } from "../experiments/options";
 import { checkModel } from "./data";
-import { layout, type WeightedLayer } from "./graph";
+import { cellActivation, layout, type WeightedLayer } from "./graph";
 
 /**
  * Registry labels whose tfjs activation computes the same function (tests check each on a
@@ -180,13 +180,6 @@ function compileLike(model: tf.LayersModel, copy: tf.LayersModel): void {
   copy.compile({ optimizer: fresh, loss: loss as string });
   // The copy owns its optimizer (made here for it): copy.dispose() then frees the optimizer's state too.
   (copy as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
-}
-
-/** A recurrent layer's own activation as tfjs names it (its gates' recurrent activation aside), if not linear. */
-function cellActivation(w: WeightedLayer): string | undefined {
-  if (!w.recurrent) return undefined;
-  const a = (w.layer.getConfig() as { activation?: unknown }).activation;
-  return typeof a === "string" && a !== "linear" ? a : undefined;
 }
 
 /**

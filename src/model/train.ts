@@ -17,6 +17,7 @@ import { Optimizer, OPTIMIZER_CHOICES, type OptimizerName } from "../experiments
 import { Rng } from "../experiments/rng";
 import type { EpochPoint, TrainingRunResult, TrainingStep } from "../experiments/train";
 import { finalValuesOf, summarizeSeeds, type FinalValues } from "../experiments/seed-summary";
+import type { Summary } from "../evidence/summary";
 import { accuracy, checkModel, disposeData, meanLoss, prepareData, resolveLoss, takeRows, type LossLike, type ModelData, type PreparedData, type ResolvedLoss } from "./data";
 import { layout } from "./graph";
 import { measureModel, type InspectedLayer } from "./inspect";
@@ -302,7 +303,12 @@ export class ModelTrainingRun {
 
   private rows(): (string | number)[][] {
     const pct = (v: number) => `${formatNumber(100 * v)}%`;
-    return this.runs.map((r) => [r.activation, r.seeds.length, r.final.epochs, summaryCell(r.summary.loss), summaryCell(r.summary.valLoss), summaryCell(r.summary.valAccuracy), summaryCell(r.summary.maxDeadFraction, pct), summaryCell(r.summary.maxStuckFraction, pct)]);
+    return this.runs.map((r) => {
+      // A model whose activations all sit inside recurrent cells has no unit measured dead or stuck.
+      const measured = r.steps.some((s) => s.dead.length > 0);
+      const units = (s: Summary) => (measured ? summaryCell(s, pct) : "not measured (recurrent)");
+      return [r.activation, r.seeds.length, r.final.epochs, summaryCell(r.summary.loss), summaryCell(r.summary.valLoss), summaryCell(r.summary.valAccuracy), units(r.summary.maxDeadFraction), units(r.summary.maxStuckFraction)];
+    });
   }
 
   private title(): string {
