@@ -10,7 +10,8 @@
  * wasm and cpu always run. tensorflow (tfjs-node) and webgpu (lavapipe) run where the set-up
  * prepared them or tried to (scripts/backend-status.js): a backend it tried and could not
  * start fails its suites; one it did not attempt here is reported as skipped, with why.
- * The last lines sum up every process and list each skipped test with its reason.
+ * The last lines sum up every process, list each skipped test with its reason and each failed
+ * test with the first lines of its error (a CI page often shows only a long log's tail).
  *
  * Extra arguments filter by path: `npm test -- kernel` runs only files whose path has
  * "kernel". `--backend=NAME` (repeatable) limits step 2 to those backends.
