@@ -125,6 +125,11 @@ export async function main(args: readonly string[]): Promise<number> {
       process.stdout.write(`Installed kernelspec ${KERNEL_NAME} ("${DISPLAY_NAME}") in ${result.kernelDir}\n`);
       if (result.labextensionDir) process.stdout.write(`Installed the JupyterLab extension in ${result.labextensionDir}\n`);
       else process.stdout.write("The JupyterLab extension is not built (widgets/labextension/ is missing); widgets will show their static fallback.\n");
+      if (result.anywidgetDir) process.stdout.write(`Found anywidget's front end in ${result.anywidgetDir} (AnyWidget uses it)\n`);
+      else {
+        const where = parsed.target.kind === "user" ? "the environment that runs Jupyter" : "this environment";
+        process.stdout.write(`anywidget's front end is not beside it: AnyWidget modules need it (pip install anywidget in ${where}); the other widgets do not\n`);
+      }
       const server = result.serverExtension;
       if (server.installed) {
         process.stdout.write(`Installed the server extension ${SERVER_EXTENSION} (TCP_NODELAY on kernel websockets; JupyterLab ignores the kernel status around widget messages) in ${server.modules.join(", ")}; enabled by ${server.config}\n`);

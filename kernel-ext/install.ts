@@ -134,6 +134,17 @@ export interface InstallResult {
   kernelDir: string;
   labextensionDir?: string;
   serverExtension: ServerExtensionResult;
+  /** Where anywidget's front end (which `AnyWidget` needs) was found beside ours; undefined if not there. */
+  anywidgetDir?: string;
+}
+
+/**
+ * anywidget's front end in a Jupyter data directory: as pip's `anywidget` installs it, or as the
+ * set-up builds it from npm where pip has no anywidget (scripts/install-anywidget.js).
+ */
+function anywidgetFrontEnd(root: string): string | undefined {
+  const dirs = [path.join(root, "labextensions", "anywidget"), path.join(root, "labextensions", "@activation-lab", "anywidget")];
+  return dirs.find((dir) => fs.existsSync(path.join(dir, "package.json")));
 }
 
 export interface InstallOptions {
@@ -149,14 +160,15 @@ export function install(target: InstallTarget, options: InstallOptions = {}): In
   const serverExtension: ServerExtensionResult = options.serverExtension
     ? installServerExtension(target, root)
     : { installed: false, reason: "not requested (add --server-extension)" };
+  const anywidgetDir = anywidgetFrontEnd(root);
   const name = labextensionName();
-  if (!name) return { kernelDir, serverExtension };
+  if (!name) return { kernelDir, serverExtension, anywidgetDir };
   const labextensionDir = path.join(root, "labextensions", ...name.split("/"));
   // A fresh copy: stale hashed chunks from an older build must not linger.
   fs.rmSync(labextensionDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(labextensionDir), { recursive: true });
   fs.cpSync(LABEXTENSION_SOURCE, labextensionDir, { recursive: true });
-  return { kernelDir, labextensionDir, serverExtension };
+  return { kernelDir, labextensionDir, serverExtension, anywidgetDir };
 }
 
 export function uninstall(target: InstallTarget): string[] {

@@ -195,3 +195,16 @@ test("the server extension adds comm_msg to JupyterLab's untracked message types
   assert.equal(found.off_page_config, null, "c.ActivationLabServer.quiet_comm_status = False leaves the page config alone");
   assert.deepEqual(found.off_log, []);
 });
+
+test("install says whether anywidget's front end, which AnyWidget needs, is in the environment", (t) => {
+  const prefix = tempDir();
+  t.after(() => fs.rmSync(prefix, { recursive: true, force: true }));
+  const without = cli(["install", "--prefix", prefix]);
+  assert.equal(without.code, 0, without.stderr);
+  assert.match(without.stdout, /anywidget's front end is not beside it: AnyWidget modules need it \(pip install anywidget in this environment\); the other widgets do not/);
+  const frontEnd = path.join(prefix, "share", "jupyter", "labextensions", "anywidget");
+  fs.mkdirSync(frontEnd, { recursive: true });
+  fs.writeFileSync(path.join(frontEnd, "package.json"), JSON.stringify({ name: "anywidget", version: "0.11.0" }));
+  const withIt = cli(["install", "--prefix", prefix]);
+  assert.match(withIt.stdout, new RegExp(`Found anywidget's front end in ${frontEnd.replace(/[/.-]/g, "\\$&")}`));
+});
