@@ -236,14 +236,19 @@ test("activation-lab under a real JupyterHub, two users", { skip, timeout: 300_0
       }
     });
 
-    await t.test(`once idle, each kernel is culled ${CULL_IDLE_S}–${CULL_IDLE_S + 2 * CULL_INTERVAL_S + 3} s after its last slider move`, async () => {
+    await t.test(`once idle, each kernel is culled ${CULL_IDLE_S - 3}–${CULL_IDLE_S + 2 * CULL_INTERVAL_S + 3} s after its last slider move`, async () => {
       assert.ok(dragged, "the sliders were dragged");
       const lastMoves = dragged.map((d) => d.lastAt);
       await Promise.all(
         [ada, bob].map(async (s, i) => {
           await until(`${s.user.name}'s idle kernel to be culled`, async () => ((await kernelIds(theHub, s)).includes(s.kernelId) ? undefined : true), (CULL_IDLE_S + 15) * 1000);
           const after = (Date.now() - lastMoves[i]) / 1000;
-          assert.ok(after >= CULL_IDLE_S - 0.5, `${s.user.name}'s kernel was culled ${after.toFixed(1)} s after the last move, before the ${CULL_IDLE_S} s timeout`);
+          // The test stamps the last move after its redraw and a 0.5 s pause; the server stamps
+          // activity when the kernel's last message passes it. Under CI load the two stood 1.6 s
+          // apart (a cull 18.4 s after the test's stamp), so the early bound allows 3 s: it still
+          // tells a 20 s timeout from a premature cull, and the test above shows that dragging
+          // keeps a kernel alive past the timeout.
+          assert.ok(after >= CULL_IDLE_S - 3, `${s.user.name}'s kernel was culled ${after.toFixed(1)} s after the last move, well before the ${CULL_IDLE_S} s timeout`);
           assert.ok(after <= CULL_IDLE_S + 2 * CULL_INTERVAL_S + 3, `${s.user.name}'s kernel was culled only ${after.toFixed(1)} s after the last move`);
           await until(`${s.user.name}'s culled kernel process to exit`, () => (alive(s.kernelPid) ? undefined : true), 10_000);
         }),

@@ -54,7 +54,16 @@ function runAll(backend: string): Map<string, Result> {
   const r = spawnSync(python, [helper, "--timeout", String(CELL_TIMEOUT_S), "--jobs", "2", ...files.map((f) => path.join(notebooksDir, f))], {
     cwd: repoRoot,
     encoding: "utf8",
-    env: { ...process.env, JUPYTER_PATH: path.join(repoRoot, ".venv", "share", "jupyter"), PYDEVD_DISABLE_FILE_VALIDATION: "1", ACTIVATION_LAB_BACKEND: backend },
+    env: {
+      ...process.env,
+      JUPYTER_PATH: path.join(repoRoot, ".venv", "share", "jupyter"),
+      PYDEVD_DISABLE_FILE_VALIDATION: "1",
+      ACTIVATION_LAB_BACKEND: backend,
+      // Two kernels run at once on two cores: one TensorFlow thread each, as wasm has, instead
+      // of two each competing for the same cores (sums may round differently; no claim rests on that).
+      TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? "1",
+      TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS ?? "1",
+    },
     maxBuffer: 256 * 1024 * 1024,
     timeout: (TOTAL_BUDGET_S + 300) * 1000,
   });
