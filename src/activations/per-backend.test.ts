@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { describeWithBackends } from "../../test/support/backends";
 import { tf } from "../tf";
-import { activation } from "./index";
+import { activation, listActivations } from "./index";
+import { formatRange, properties } from "../properties";
 import { byBackend, erfcOnTensorflow } from "./per-backend";
 
 /** Φ(−9) and Φ(−12) from published tables of the normal distribution (Abramowitz & Stegun 26.2). */
@@ -21,6 +22,21 @@ describeWithBackends("backend-specific forms", (backend) => {
     const y = pick(x, {});
     assert.equal(y.dataSync()[0], backend === "tensorflow" ? 1 : 2);
     tf.dispose([x, y]);
+  });
+
+  test("every built-in's range reads the same as its mathematics, whatever the backend's kernels round", () => {
+    // Open ends are limits no finite x attains (a float32 kernel may still round to them far out:
+    // TensorFlow's tanh gives ±1 from |x| ≈ 7.9); the minima are the functions' own.
+    const expected: Record<string, string> = {
+      linear: "(−∞, ∞)", sigmoid: "(0, 1)", tanh: "(−1, 1)", relu: "[0, ∞)", relu6: "[0, 6]", leaky_relu: "(−∞, ∞)", prelu: "(−∞, ∞)",
+      elu: "(−1, ∞)", selu: "(−1.758, ∞)", celu: "(−1, ∞)", gelu: "[−0.17, ∞)", gelu_tanh: "[−0.17, ∞)", swish: "[−0.2785, ∞)", silu: "[−0.2785, ∞)",
+      mish: "[−0.3088, ∞)", softplus: "(0, ∞)", softsign: "(−1, 1)", hard_sigmoid: "[0, 1]", hard_swish: "[−0.375, ∞)", hard_tanh: "[−1, 1]",
+      log_sigmoid: "(−∞, 0)", tanhshrink: "(−∞, ∞)", squareplus: "(0, ∞)",
+    };
+    const builtins = listActivations().filter((n) => n in expected);
+    assert.equal(builtins.length, Object.keys(expected).length, "every built-in has its expected range");
+    const ranges = Object.fromEntries(properties(builtins).map((r) => [r.label, formatRange(r)]));
+    assert.deepEqual(ranges, expected);
   });
 
   if (backend === "tensorflow") {
