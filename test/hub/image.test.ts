@@ -15,7 +15,7 @@ import { REPO_ROOT } from "../browser/lab";
 test("the single-user image installs with the script the hub tests' set-up runs", () => {
   const dockerfile = fs.readFileSync(path.join(REPO_ROOT, "deploy", "singleuser", "Dockerfile"), "utf8");
   assert.match(dockerfile, /npm install --global --omit=dev \.\/activation-lab\.tgz/);
-  assert.match(dockerfile, /RUN node "\$\(npm root --global\)\/activation-lab\/scripts\/install-singleuser\.js" --python \/opt\/jupyter\/bin\/python\n/);
+  assert.match(dockerfile, /RUN node "\$\(npm root --global\)\/activation-lab\/scripts\/install-singleuser\.js" --python "\$JUPYTER_ENV\/bin\/python"\n/);
   assert.match(dockerfile, /CMD \["jupyterhub-singleuser"\]/);
   const setup = fs.readFileSync(path.join(REPO_ROOT, "scripts", "setup.js"), "utf8");
   assert.match(setup, /"scripts", "install-singleuser\.js"\), "--python", VENV_PY/);
