@@ -138,19 +138,36 @@ export function flowInput(o: ResolvedFlowOptions): FlowInput {
 /**
  * What every activation of one experiment shares, uploaded once: the input batch and the
  * standard-normal weights, plain and (where the backend needs it, see `transposesInPlace`)
- * transposed. Each run uses them at its own init's scale
- * (`Params.scale`), so the runs differ only by that scale, as in `scaleWeights`.
+ * transposed. Each run uses them at its own init's scale, so the runs differ only by that
+ * scale, as in `scaleWeights`: on tensorflow as weights scaled once per init (`scaled`), where
+ * each op costs a native call and scaling every product's result would add two per layer; on
+ * the other backends through `Params.scale`, since on wasm a matMul packs its right operand
+ * once per tensor and sharing the tensors saves that.
  */
 export interface SharedFlowTensors {
   x: Tensor;
   w: Tensor[];
   wT: Tensor[];
   shapes: [number, number][];
+  /** Per init, the weights at its scale (tensorflow only; made on first use, disposed with the rest). */
+  scaled: Map<InitName, Tensor[]>;
+}
+
+/** The weights of one run at its init's scale, in the form the backend computing now runs fastest. */
+function runWeights(shared: SharedFlowTensors, depth: number, init: InitName): Pick<Params, "w" | "wT" | "scale"> {
+  const scale = layerScales(shared.shapes, depth, init);
+  if (!transposesInPlace()) return { w: shared.w, wT: shared.wT.length ? shared.wT : undefined, scale };
+  let w = shared.scaled.get(init);
+  if (!w) {
+    w = shared.w.map((wl, l) => tf.mul(wl, scale[l]));
+    shared.scaled.set(init, w);
+  }
+  return { w };
 }
 
 /** Uploads the shared tensors, runs `body`, and disposes them however it ends. */
 export async function withFlowTensors<T>(o: ResolvedFlowOptions, input: FlowInput, standard: WeightValues, body: (shared: SharedFlowTensors) => Promise<T>): Promise<T> {
-  const shared: SharedFlowTensors = { x: tf.tensor2d(input.data, [o.batch, input.features]), w: [], wT: [], shapes: standard.shapes };
+  const shared: SharedFlowTensors = { x: tf.tensor2d(input.data, [o.batch, input.features]), w: [], wT: [], shapes: standard.shapes, scaled: new Map() };
   try {
     for (let l = 0; l < standard.w.length; l++) {
       shared.w.push(tf.tensor2d(standard.w[l], standard.shapes[l]));
@@ -158,7 +175,7 @@ export async function withFlowTensors<T>(o: ResolvedFlowOptions, input: FlowInpu
     }
     return await body(shared);
   } finally {
-    tf.dispose([shared.x, ...shared.w, ...shared.wT]);
+    tf.dispose([shared.x, ...shared.w, ...shared.wT, ...[...shared.scaled.values()].flat()]);
   }
 }
 
@@ -170,7 +187,7 @@ export async function withFlowTensors<T>(o: ResolvedFlowOptions, input: FlowInpu
 export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: SharedFlowTensors, checkpoint: Checkpoint = async () => false): Promise<FlowRun | undefined> {
   const init: InitName = o.init === "auto" ? recommendedInit(act) : o.init;
   const stuckBelow = await stuckThreshold(act);
-  const params: Params = { depth: o.depth, w: shared.w, wT: shared.wT.length ? shared.wT : undefined, b: null, scale: layerScales(shared.shapes, o.depth, init) };
+  const params: Params = { depth: o.depth, b: null, ...runWeights(shared, o.depth, init) };
   const owned: Tensor[] = [];
   const own = <T extends Tensor | null>(t: T): T => {
     if (t) owned.push(t);
@@ -194,7 +211,8 @@ export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: S
       if (step.gIn) g = own(step.gIn);
       if (await checkpoint()) return undefined;
     }
-    const moments = own(tf.tidy(() => tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z))))));
+    // One stacked reduction rather than two small ops per layer.
+    const moments = own(tf.tidy(() => tf.mean(tf.square(tf.stack(trace.normalized)), [1, 2])));
     const momentValues = await moments.data();
     const layers: LayerFlow[] = [];
     for (let l = 0; l < o.depth; l++) {
