@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { tf } from "./tf";
+import { configureTensorflowThreads } from "./tensorflow-threads";
 
 export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
 
@@ -90,6 +91,7 @@ const attempts: Record<string, Attempt> = {
     return true;
   },
   async tensorflow(info) {
+    const threads = configureTensorflowThreads();
     let r = tryRequire("@tensorflow/tfjs-node", () => require("@tensorflow/tfjs-node"));
     if (!r.ok && /not installed/.test(r.reason) && fs.existsSync(vendoredTfjsNode())) {
       // Built offline by `npm run setup -- --with-tfjs-node`, beside (not inside) node_modules;
@@ -100,7 +102,7 @@ const attempts: Record<string, Attempt> = {
     if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node failed to initialise");
     info.gpu = false;
     info.device = `${os.cpus()[0]?.model ?? "CPU"}`.trim();
-    info.threads = os.cpus().length;
+    info.threads = threads;
     return true;
   },
   async wasm(info) {
