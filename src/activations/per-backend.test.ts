@@ -51,6 +51,22 @@ describeWithBackends("backend-specific forms", (backend) => {
       assert.equal(tf.memory().numTensors, before);
     });
 
+    test("gelu′ on tensorflow (Φ from erf, formed before x·φ is added): within 8e-7 everywhere, x·φ(x) alone in the far tail", async () => {
+      const xs = [-12, -9, -6, -5.5, -3, -1, 0, 0.5, 2, 5.5, 9];
+      const x = tf.tensor1d(xs);
+      const dy = activation("gelu").derivative(x);
+      const got = await dy.data();
+      const phi = (v: number) => Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+      // Φ from the normal tables where it matters at 8e-7, and from the tail expansion below −5.
+      const cdf: Record<number, number> = { [-12]: PHI_MINUS_12, [-9]: PHI_MINUS_9, [-6]: 9.865876450377e-10, [-5.5]: 1.898956246588e-8, [-3]: 1.349898031630e-3, [-1]: 0.158655253931457, 0: 0.5, 0.5: 0.691462461274013, 2: 0.977249868051821, 5.5: 1 - 1.898956246588e-8, 9: 1 };
+      xs.forEach((v, i) => {
+        const expected = cdf[v] + v * phi(v);
+        assert.ok(Math.abs(got[i] - expected) <= 8e-7, `gelu′(${v}) = ${got[i]}, expected ${expected}`);
+        if (v <= -9) assert.ok(Math.abs(got[i] / (v * phi(v)) - 1) < 1e-3, `gelu′(${v}) = ${got[i]}: the tail is x·φ(x) = ${v * phi(v)}`);
+      });
+      tf.dispose([x, dy]);
+    });
+
     test("erfc's gradient is −(2/√π)·e^(−x²)", async () => {
       const xs = [-2, -0.5, 0, 0.7, 3];
       const x = tf.tensor1d(xs);
