@@ -211,8 +211,11 @@ export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: S
       if (step.gIn) g = own(step.gIn);
       if (await checkpoint()) return undefined;
     }
-    // One stacked reduction rather than two small ops per layer.
-    const moments = own(tf.tidy(() => tf.mean(tf.square(tf.stack(trace.normalized)), [1, 2])));
+    // On tensorflow, where each op is a native call, one stacked reduction rather than two
+    // small ops per layer; on wasm the per-layer ops are cheaper than the stack's copy.
+    const moments = own(
+      tf.tidy(() => (tf.getBackend() === "tensorflow" ? tf.mean(tf.square(tf.stack(trace.normalized)), [1, 2]) : tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z)))))),
+    );
     const momentValues = await moments.data();
     const layers: LayerFlow[] = [];
     for (let l = 0; l < o.depth; l++) {
