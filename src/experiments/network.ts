@@ -282,7 +282,10 @@ export function backwardLayer(params: Params, trace: Trace, l: number, g: Tensor
  * Whether a matMul with a transposed operand runs at full speed on the backend now. TensorFlow's
  * MatMul takes transpose flags and reads the operand in place; on wasm a transposed matMul is
  * ~11× slower than an explicit `tf.transpose` followed by a plain matMul, and the other
- * backends are kept on that measured path.
+ * backends are kept on that measured path. (tfjs-node sends every matMul to BatchMatMulV2;
+ * TensorFlow's plain MatMul op is ~25 % faster at 256³, but called through tfjs-node it
+ * corrupted the heap when a signal, such as a kernel interrupt, arrived during the call, so
+ * it is not used.)
  */
 export function transposesInPlace(): boolean {
   return tf.getBackend() === "tensorflow";
