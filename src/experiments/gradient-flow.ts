@@ -156,7 +156,7 @@ export interface SharedFlowTensors {
 /** The weights of one run at its init's scale, in the form the backend computing now runs fastest. */
 function runWeights(shared: SharedFlowTensors, depth: number, init: InitName): Pick<Params, "w" | "wT" | "scale"> {
   const scale = layerScales(shared.shapes, depth, init);
-  if (!transposesInPlace()) return { w: shared.w, wT: shared.wT.length ? shared.wT : undefined, scale };
+  if (tf.getBackend() !== "tensorflow") return { w: shared.w, wT: shared.wT.length ? shared.wT : undefined, scale };
   let w = shared.scaled.get(init);
   if (!w) {
     w = shared.w.map((wl, l) => tf.mul(wl, scale[l]));

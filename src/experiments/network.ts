@@ -122,8 +122,9 @@ export interface Params {
   /**
    * Per-layer factors (one per matrix in `w`) the weights are used at, W_used = scale·w, when
    * the tensors in `w` are shared unscaled draws. gradientFlow runs every activation on one
-   * set of standard-normal tensors this way: on wasm a matMul packs its right operand once per
-   * tensor, so reusing the tensors across activations saves that packing and the uploads.
+   * set of standard-normal tensors this way except on tensorflow: on wasm a matMul packs its
+   * right operand once per tensor, so reusing the tensors across activations saves that
+   * packing and the uploads.
    */
   scale?: number[];
   /** `w` transposed, when made ahead (shared across runs) instead of inside each backward step. */
