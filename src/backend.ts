@@ -91,7 +91,7 @@ const attempts: Record<string, Attempt> = {
     return true;
   },
   async tensorflow(info) {
-    const threads = configureTensorflowThreads();
+    const threads = configureTensorflowThreads(tf.findBackendFactory("tensorflow") != null);
     let r = tryRequire("@tensorflow/tfjs-node", () => require("@tensorflow/tfjs-node"));
     if (!r.ok && /not installed/.test(r.reason) && fs.existsSync(vendoredTfjsNode())) {
       // Built offline by `npm run setup -- --with-tfjs-node`, beside (not inside) node_modules;

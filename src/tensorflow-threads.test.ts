@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cgroupCpuQuota, tensorflowThreadsFor, usableCpus } from "./tensorflow-threads";
+import * as os from "node:os";
+import { cgroupCpuQuota, configureTensorflowThreads, tensorflowThreadsFor, usableCpus } from "./tensorflow-threads";
 
 const files = (entries: Record<string, string>) => (path: string) => entries[path];
 
@@ -30,4 +31,21 @@ test("TensorFlow's threads: the user's TF_NUM_INTRAOP_THREADS stands; otherwise 
   // Not a positive integer: not a setting TensorFlow would honour either, so the rule applies.
   assert.deepEqual(tensorflowThreadsFor({ TF_NUM_INTRAOP_THREADS: "0" }, 2), { threads: 1, chosenBy: "library" });
   assert.deepEqual(tensorflowThreadsFor({ TF_NUM_INTRAOP_THREADS: "all" }, 4), { threads: 4, chosenBy: "library" });
+});
+
+test("configuring sets TF_NUM_INTRAOP_THREADS before tfjs-node loads, leaves the user's alone, and after a load reports what TensorFlow chose", () => {
+  const fresh: NodeJS.ProcessEnv = {};
+  const threads = configureTensorflowThreads(false, fresh);
+  assert.equal(fresh.TF_NUM_INTRAOP_THREADS, String(threads));
+  assert.equal(threads, tensorflowThreadsFor({}, usableCpus()).threads);
+
+  const users: NodeJS.ProcessEnv = { TF_NUM_INTRAOP_THREADS: "5" };
+  assert.equal(configureTensorflowThreads(false, users), 5);
+  assert.equal(users.TF_NUM_INTRAOP_THREADS, "5");
+
+  // Loaded already (the user required tfjs-node first): TensorFlow used one thread per core.
+  const loaded: NodeJS.ProcessEnv = {};
+  assert.equal(configureTensorflowThreads(true, loaded), os.cpus().length);
+  assert.equal(loaded.TF_NUM_INTRAOP_THREADS, undefined, "too late to set: left unset, so the report is not a guess");
+  assert.equal(configureTensorflowThreads(true, { TF_NUM_INTRAOP_THREADS: "3" }), 3);
 });

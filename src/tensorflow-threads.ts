@@ -52,10 +52,13 @@ export function tensorflowThreadsFor(env: NodeJS.ProcessEnv, usable: number): { 
 
 /**
  * Sets TF_NUM_INTRAOP_THREADS for the tfjs-node about to load (unless the user set it) and
- * returns the count TensorFlow will use.
+ * returns the count TensorFlow will use. When tfjs-node was loaded before (the user required
+ * it first), TensorFlow has made its pool already: nothing is set, and the count is what
+ * TensorFlow chose then, the user's setting or one per core.
  */
-export function configureTensorflowThreads(env: NodeJS.ProcessEnv = process.env): number {
+export function configureTensorflowThreads(alreadyLoaded: boolean, env: NodeJS.ProcessEnv = process.env): number {
   const { threads, chosenBy } = tensorflowThreadsFor(env, usableCpus());
+  if (alreadyLoaded) return chosenBy === "user" ? threads : os.cpus().length;
   if (chosenBy === "library") env[THREADS_VARIABLE] = String(threads);
   return threads;
 }
