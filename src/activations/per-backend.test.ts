@@ -10,6 +10,8 @@ import { tf } from "../tf";
 import { activation, listActivations } from "./index";
 import { formatRange, properties } from "../properties";
 import { byBackend, erfcOnTensorflow } from "./per-backend";
+import { LOGIT_PHI, geluLogit, geluLogitAndPdfExponent, logitOps } from "./gelu-kernels";
+import { loopsRun } from "./loop-kernels";
 
 /** Φ(−9) and Φ(−12) from published tables of the normal distribution (Abramowitz & Stegun 26.2). */
 const PHI_MINUS_9 = 1.1285884e-19;
@@ -22,6 +24,31 @@ describeWithBackends("backend-specific forms", (backend) => {
     const y = pick(x, {});
     assert.equal(y.dataSync()[0], backend === "tensorflow" ? 1 : 2);
     tf.dispose([x, y]);
+  });
+
+  test("gelu's logit polynomial: one loop on wasm and cpu, ops elsewhere; the same values (to float32 rounding) and slope either way", async () => {
+    assert.equal(loopsRun(), backend === "wasm" || backend === "cpu");
+    const xs = [-1e20, -60, -6, -5.5, -1, -1e-3, 0, 0.5, 1, 3, 5.5, 6, 60, 3e38, NaN];
+    const x = tf.tensor1d(xs);
+    const before = tf.memory().numTensors;
+    const [g, lnPdf] = geluLogitAndPdfExponent(x);
+    const [gOnly, ops] = [geluLogit(x), logitOps(x)];
+    const slope = tf.grad((t: tf.Tensor) => tf.sum(geluLogit(t)))(x);
+    const [gv, lv, gov, ov, sv] = await Promise.all([g, lnPdf, gOnly, ops, slope].map((t) => t.data()));
+    xs.forEach((v, i) => {
+      const exact = v * (LOGIT_PHI[0] + v * v * (LOGIT_PHI[1] + v * v * (LOGIT_PHI[2] + v * v * (LOGIT_PHI[3] + v * v * LOGIT_PHI[4]))));
+      const close = (a: number, b: number) => (Number.isNaN(b) ? Number.isNaN(a) : !Number.isFinite(Math.fround(b)) ? a === Math.fround(b) : Math.abs(a - b) <= 4e-7 * Math.abs(b) + 1e-30);
+      assert.ok(close(gv[i], exact) && close(gov[i], exact) && close(ov[i], exact), `g(${v}) = ${gv[i]} / ${gov[i]} / ops ${ov[i]}, expected ${exact}`);
+      assert.ok(close(lv[i], -0.5 * Math.log(2 * Math.PI) - 0.5 * v * v), `ln φ(${v}) = ${lv[i]}`);
+      if (Math.abs(v) <= 6) {
+        const t = v * v;
+        const dg = LOGIT_PHI[0] + 3 * LOGIT_PHI[1] * t + 5 * LOGIT_PHI[2] * t * t + 7 * LOGIT_PHI[3] * t ** 3 + 9 * LOGIT_PHI[4] * t ** 4;
+        assert.ok(Math.abs(sv[i] - dg) <= 1e-6 * Math.abs(dg), `g′(${v}) = ${sv[i]}, expected ${dg}`);
+      }
+    });
+    tf.dispose([g, lnPdf, gOnly, ops, slope]);
+    assert.equal(tf.memory().numTensors, before, "no tensors left behind");
+    x.dispose();
   });
 
   test("every built-in's range reads the same as its mathematics, whatever the backend's kernels round", () => {

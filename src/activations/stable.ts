@@ -7,6 +7,7 @@
  * written x − relu(x), tanh through the sigmoid, e^x on x ≤ 0 through elu, masks through step.
  */
 import { tf, type Tensor } from "../tf";
+import { geluLogit, geluLogitAndPdfExponent } from "./gelu-kernels";
 
 /** tanh(x) = 2σ(2x) − 1 (absolute error ~1e-7, no overflow for any x). */
 export function tanhViaSigmoid(x: Tensor): Tensor {
@@ -38,71 +39,35 @@ export function expOrOne(x: Tensor): Tensor {
   return tf.add(tf.sub(e, tf.relu(e)), 1);
 }
 
-/**
- * Odd polynomial g with σ(g(x)) ≈ Φ(x) on [−5.5, 5.5]: a weighted least-squares fit of logit Φ
- * (float64; weights Φ(1 − Φ)(1 + |x|), so the error is measured where gelu feels it). In
- * float64 σ(g(x)) is within 3.5e-6 of Φ, gelu within 3.8e-6 and gelu′ within 3.5e-6; in float32
- * the numerics suite checks gelu against an independent erf to 1e-5 and gelu′ against central
- * differences to 1e-4. Five terms, not more: on wasm every term is two passes over the data,
- * and gelu's cost is the number of passes.
- *
- * Beyond ±5.5 the fit needs no clipping: g′ ≥ g′(0) = 1.596 for every x ≥ 0 (g is odd), and its
- * x⁹ term carries it far past the logit of Φ (g(±6) = ±29.9, where logit Φ(6) is 20.7), so
- * σ(g(x)) is 0 or 1 to within 1e-13 and x·σ(g(x)) → −0 below, x above. Checked in float32 over
- * [−60, 60] and out to ±3e38: in the tails the error is at most 0.92 of the 1.1e-7 + 6e-8·|gelu|
- * that gelu.test.ts allows (at −5.5, where the clipped form it replaced was the same), the
- * slope's at most 3.3e-7. Large |x| overflow x² and g to ±∞, which σ maps to 0 or 1; only
- * x = ±∞ itself gives NaN (∞·0), as PyTorch's gelu does.
- */
-const LOGIT_PHI = [1.5957050083e0, 7.2860832369e-2, -2.1691298358e-4, -6.6039554098e-5, 2.4611349930e-6];
-
-/** g(x) from x and its square, freeing each Horner step at once. */
-function logitNormalCdf(x: Tensor, x2: Tensor): Tensor {
-  const n = LOGIT_PHI.length;
-  // A smaller working set is measurably faster on wasm.
-  let poly = tf.add(tf.mul(x2, LOGIT_PHI[n - 1]), LOGIT_PHI[n - 2]);
-  for (let k = n - 3; k >= 0; k--) {
-    const scaled = tf.mul(poly, x2);
-    poly.dispose();
-    poly = tf.add(scaled, LOGIT_PHI[k]);
-    scaled.dispose();
-  }
-  const g = tf.mul(poly, x);
-  poly.dispose();
-  return g;
-}
-
-/** Φ(x) as σ(g(x)), returned with x² (the derivative reuses it). */
-function normalCdf(x: Tensor): { x2: Tensor; cdf: Tensor } {
-  const x2 = tf.square(x);
-  const g = logitNormalCdf(x, x2);
+/** Φ(x) as σ(g(x)), g the fitted logit polynomial of gelu-kernels.ts (its accuracy is documented there). */
+function normalCdf(x: Tensor): Tensor {
+  const g = geluLogit(x);
   const cdf = tf.sigmoid(g);
   g.dispose();
-  return { x2, cdf };
+  return cdf;
 }
 
 /**
  * gelu(x) = x·Φ(x), with Φ as σ(g(x)): cheap element-wise kernels instead of erf, which is
- * 20–28 ms per 1e6 values on wasm. Twelve passes over the data: the square, eight for the
- * polynomial's Horner steps, its last product with x, the sigmoid and the product with x.
+ * 20–28 ms per 1e6 values on wasm: g (one loop on wasm and cpu), the sigmoid and the product
+ * with x.
  */
 export function xNormalCdf(x: Tensor): Tensor {
-  const { x2, cdf } = normalCdf(x);
-  x2.dispose();
+  const cdf = normalCdf(x);
   const out = tf.mul(x, cdf);
   cdf.dispose();
   return out;
 }
 
 /**
- * Φ(x) + x·φ(x), gelu's derivative, sharing x² between Φ and φ. φ(x) = e^(ln c − x²/2) with
+ * Φ(x) + x·φ(x), gelu's derivative. φ(x) = e^(ln c − x²/2) with
  * c = 1/√(2π) is elu's exponential branch + 1, exact since the argument is never positive (its
  * float32 rounding near 1 costs up to 6e-8 of φ); where x² overflows, elu gives −1 and φ is 0.
  */
 export function normalCdfPlusXPdf(x: Tensor): Tensor {
-  const { x2, cdf } = normalCdf(x);
-  const exponent = tf.add(tf.mul(x2, -0.5), Math.log(1 / Math.sqrt(2 * Math.PI)));
-  x2.dispose();
+  const [g, exponent] = geluLogitAndPdfExponent(x);
+  const cdf = tf.sigmoid(g);
+  g.dispose();
   const pdfMinusOne = tf.elu(exponent);
   exponent.dispose();
   const pdf = tf.add(pdfMinusOne, 1);
