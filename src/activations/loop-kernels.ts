@@ -21,7 +21,14 @@ export type Loop = (inputs: ArrayLike<number>[], outs: Float32Array[]) => void;
 /** The gradient of each input from the outputs' gradients `dys` and the saved inputs, in tfjs ops. */
 export type LoopGradient = (dys: Tensor[], saved: Tensor[]) => Record<string, () => Tensor>;
 
-const LOOP_BACKENDS: readonly string[] = ["wasm", "cpu"];
+/**
+ * How a loop reaches a backend's memory: the inputs' values, and outputs allocated with views
+ * to fill (their TensorInfos are what the kernel returns).
+ */
+interface LoopMemory {
+  read(t: tf.TensorInfo): ArrayLike<number>;
+  allocate(shape: number[], count: number): { infos: tf.TensorInfo[]; views: Float32Array[] };
+}
 
 interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -32,6 +39,32 @@ interface CpuBackend {
   data: { get(dataId: object): { values: ArrayLike<number> } };
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
 }
+
+const MEMORY: Record<string, (backend: unknown) => LoopMemory> = {
+  wasm: (backend) => {
+    const wasm = backend as WasmBackend;
+    return {
+      // Views onto the module's memory: the kernel reads the inputs' only after allocating the
+      // outputs (allocating may grow the memory and detach earlier views), and uses them before
+      // anything else runs.
+      read: (t) => wasm.typedArrayFromHeap(t),
+      allocate: (shape, count) => {
+        const infos = Array.from({ length: count }, () => wasm.makeOutput(shape, "float32"));
+        return { infos, views: infos.map((o) => wasm.typedArrayFromHeap(o)) };
+      },
+    };
+  },
+  cpu: (backend) => {
+    const cpu = backend as CpuBackend;
+    return {
+      read: (t) => cpu.data.get(t.dataId).values,
+      allocate: (shape, count) => {
+        const views = Array.from({ length: count }, () => new Float32Array(tf.util.sizeFromShape(shape)));
+        return { infos: views.map((v) => cpu.makeTensorInfo(shape, "float32", v)), views };
+      },
+    };
+  },
+};
 
 function sameShapeFloat(name: string, inputs: tf.TensorInfo[]): void {
   for (const t of inputs) {
@@ -46,40 +79,23 @@ function sameShapeFloat(name: string, inputs: tf.TensorInfo[]): void {
  * shape (a list when more than one) and its gradient for every backend.
  */
 export function registerLoopKernel(name: string, inputNames: string[], outputs: number, loop: Loop, gradient: LoopGradient): void {
-  const inputsOf = (inputs: tf.NamedTensorInfoMap) => inputNames.map((n) => inputs[n] as tf.TensorInfo);
-  const result = (outs: tf.TensorInfo[]) => (outputs === 1 ? outs[0] : outs);
-  tf.registerKernel({
-    kernelName: name,
-    backendName: "wasm",
-    kernelFunc: ({ inputs, backend }) => {
-      const xs = inputsOf(inputs);
-      sameShapeFloat(name, xs);
-      const wasm = backend as unknown as WasmBackend;
-      const outs = Array.from({ length: outputs }, () => wasm.makeOutput(xs[0].shape, "float32"));
-      // Views onto the module's memory, taken after the outputs are allocated (allocating may
-      // grow the memory and detach earlier views) and used before anything else runs.
-      loop(
-        xs.map((x) => wasm.typedArrayFromHeap(x)),
-        outs.map((o) => wasm.typedArrayFromHeap(o)),
-      );
-      return result(outs);
-    },
-  });
-  tf.registerKernel({
-    kernelName: name,
-    backendName: "cpu",
-    kernelFunc: ({ inputs, backend }) => {
-      const xs = inputsOf(inputs);
-      sameShapeFloat(name, xs);
-      const cpu = backend as unknown as CpuBackend;
-      const values = Array.from({ length: outputs }, () => new Float32Array(tf.util.sizeFromShape(xs[0].shape)));
-      loop(
-        xs.map((x) => cpu.data.get(x.dataId).values),
-        values,
-      );
-      return result(values.map((v) => cpu.makeTensorInfo(xs[0].shape, "float32", v)));
-    },
-  });
+  for (const [backendName, memoryOf] of Object.entries(MEMORY)) {
+    tf.registerKernel({
+      kernelName: name,
+      backendName,
+      kernelFunc: ({ inputs, backend }) => {
+        const xs = inputNames.map((n) => inputs[n] as tf.TensorInfo);
+        sameShapeFloat(name, xs);
+        const memory = memoryOf(backend);
+        const { infos, views } = memory.allocate(xs[0].shape, outputs);
+        loop(
+          xs.map((x) => memory.read(x)),
+          views,
+        );
+        return outputs === 1 ? infos[0] : infos;
+      },
+    });
+  }
   tf.registerGradient({
     kernelName: name,
     inputsToSave: inputNames,
@@ -89,7 +105,7 @@ export function registerLoopKernel(name: string, inputNames: string[], outputs: 
 
 /** Whether the backend computing now runs the loop kernels (else the caller uses its ops). */
 export function loopsRun(): boolean {
-  return LOOP_BACKENDS.includes(tf.getBackend());
+  return Object.prototype.hasOwnProperty.call(MEMORY, tf.getBackend());
 }
 
 export function runLoop(name: string, inputs: Record<string, Tensor>): Tensor {
