@@ -1,7 +1,8 @@
 /**
  * Every backend present, side by side in one run, against PyTorch CPU at the same thread
- * count: each activation's value f and derivative f′ at N = 1e6 float32, and gradientFlow
- * (5 activations × depth 20 × width 256 × batch 256). Not a test: `npm run bench -- backends`.
+ * count: each activation's value f and derivative f′ at N = 1e6 float32, gradientFlow
+ * (5 activations × depth 20 × width 256 × batch 256), and an epoch of the digits MLP's training
+ * step (bench/support/digits-training.ts). Not a test: `npm run bench -- backends`.
  *
  * Rounds interleave everything: within a round each backend and PyTorch (a long-lived child)
  * time the same thing one after another, so each round's ratio compares them under the same
@@ -30,6 +31,7 @@ import { activation, availableBackends, gradientFlow, tf, useBackend, type Backe
 import { recommendedInit } from "../src/experiments/network";
 import { median, spreadInputs } from "./support/timing";
 import { startTorchServer, type TorchServer } from "./support/torch-server";
+import { BATCH, HIDDEN, digitsTrainRows, ourTraining, startTorchTraining, stepsPerEpoch, type TorchTraining } from "./support/digits-training";
 
 const N = Number(process.env.BENCH_N ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -37,6 +39,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 5);
 const ACTIVATIONS = (process.env.BENCH_ACTIVATIONS ?? "relu,sigmoid,tanh,elu,gelu,swish,mish,softplus").split(",");
 const FLOW_ACTIVATIONS = ["sigmoid", "tanh", "relu", "gelu", "selu"];
 const FLOW_SHAPE = { depth: 20, width: 256, batch: 256, bins: 50 };
+/** The sample key of a training epoch of the digits MLP. */
+const TRAINING = "digits training";
 /** Targets checked at the end: [backend, what, at most × PyTorch]. */
 const TARGETS: [BackendName, string, number][] = [
   ["tensorflow", "gradientFlow", 1.5],
@@ -53,6 +57,8 @@ interface Column {
   /** The pure-JS cpu backend and software WebGPU are slow: timed in the first round only. */
   slow: boolean;
   x?: tf.Tensor;
+  /** The digits MLP, its data and optimizer on this backend. */
+  training?: Awaited<ReturnType<typeof ourTraining>>;
 }
 
 /** Per-round times (ms) of one thing on one side: f and f′, or a gradientFlow pass. */
@@ -96,13 +102,14 @@ async function meanTime(fn: () => tf.Tensor, gpu: boolean, calls: number): Promi
 async function main(): Promise<void> {
   const only = process.env.BENCH_BACKENDS?.split(",").map((v) => v.trim());
   const xs = spreadInputs(N);
+  const rows = digitsTrainRows();
   // gradientFlow's "auto" init measures each activation once (cached): done here, outside timings.
   const flowRuns = FLOW_ACTIVATIONS.map((n) => [n, recommendedInit(activation(n))]);
   const columns: Column[] = [];
   for (const b of (await availableBackends()).filter((name) => !only || only.includes(name))) {
     const info = await useBackend(b);
     const software = b === "webgpu" && !info.gpu;
-    columns.push({ backend: b, label: software ? "webgpu (software)" : b, info, threads: info.threads ?? os.cpus().length, slow: b === "cpu" || software, x: tf.tensor1d(xs) });
+    columns.push({ backend: b, label: software ? "webgpu (software)" : b, info, threads: info.threads ?? os.cpus().length, slow: b === "cpu" || software, x: tf.tensor1d(xs), training: await ourTraining(rows) });
   }
 
   // One PyTorch per thread count a backend uses (a GPU backend is set beside all cores), and
@@ -110,12 +117,15 @@ async function main(): Promise<void> {
   const torchThreads = [...new Set([...columns.map((c) => (c.info.gpu ? os.cpus().length : c.threads)), os.cpus().length])].sort((a, b) => a - b);
   const torchAct = new Map<number, TorchServer>();
   const torchFlow = new Map<number, TorchServer>();
+  const torchTrain = new Map<number, TorchTraining>();
   let torchMissing = "";
   for (const threads of torchThreads) {
     const a = await startTorchServer("torch_activations.py", { n: N, threads, serve: true });
     const f = await startTorchServer("torch_gradient_flow.py", { ...FLOW_SHAPE, threads, serve: true, runs: flowRuns });
-    if (typeof a === "string" || typeof f === "string") torchMissing = typeof a === "string" ? a : (f as string);
-    else torchAct.set(threads, a), torchFlow.set(threads, f);
+    const t = await startTorchTraining(rows, threads);
+    const missing = [a, f, t].find((s): s is string => typeof s === "string");
+    if (missing) torchMissing = missing;
+    else torchAct.set(threads, a as TorchServer), torchFlow.set(threads, f as TorchServer), torchTrain.set(threads, t as TorchTraining);
   }
 
   const ours = new Map<BackendName, Samples>(columns.map((c) => [c.backend, new Map()]));
@@ -159,10 +169,25 @@ async function main(): Promise<void> {
       const r = await torch.ask<{ ms: number }>("go");
       if (round > 0) record(theirs.get(threads)!, "gradientFlow", r.ms);
     }
+    for (const c of columns) {
+      if (c.slow && round > 1) continue;
+      process.stderr.write(`\rround ${round}/${ROUNDS}: ${c.label} digits training            `);
+      await tf.setBackend(c.backend);
+      const ms = await c.training!.epoch();
+      if (round > 0) record(ours.get(c.backend)!, TRAINING, ms);
+    }
+    for (const [threads, torch] of torchTrain) {
+      const ms = await torch.epoch();
+      if (round > 0) record(theirs.get(threads)!, TRAINING, ms);
+    }
   }
   process.stderr.write("\n");
-  for (const c of columns) c.x?.dispose();
-  for (const t of [...torchAct.values(), ...torchFlow.values()]) t.close();
+  for (const c of columns) {
+    await tf.setBackend(c.backend);
+    c.x?.dispose();
+    c.training?.dispose();
+  }
+  for (const t of [...torchAct.values(), ...torchFlow.values(), ...torchTrain.values()]) t.close();
 
   /**
    * Per-round ratios of f + f′ (or a gradientFlow pass) to PyTorch at the column's threads
@@ -213,6 +238,19 @@ async function main(): Promise<void> {
     ),
   );
 
+  const steps = stepsPerEpoch(rows);
+  console.log(`\ntraining step of the digits MLP (64-${HIDDEN.join("-")}-10, Adam, batch ${BATCH}): an epoch of ${steps} steps, the library's trainStep against PyTorch`);
+  const trainMs = (s: Samples | undefined) => (s?.get(TRAINING) ? `${ms(median(s.get(TRAINING)!.f))} (${ms(median(s.get(TRAINING)!.f) / steps)}/step)` : "—");
+  console.log(
+    table(
+      ["run", "median ms per epoch", ...torchThreads.map((t) => `× PyTorch ${t}t [min–max]`)],
+      [
+        ...columns.map((c) => [`${c.label} (${c.threads}t)`, trainMs(ours.get(c.backend)), ...torchThreads.map((t) => spread(ratios(c, TRAINING, t)))]),
+        ...torchThreads.map((t) => [`PyTorch CPU ${t}t`, trainMs(theirs.get(t)), ...torchThreads.map((u) => (u === t ? "1×" : "—"))]),
+      ],
+    ),
+  );
+
   console.log("\ntargets");
   for (const [backend, what, limit] of TARGETS) {
     const c = columns.find((col) => col.backend === backend);
@@ -239,7 +277,7 @@ async function main(): Promise<void> {
         gpu: c.info.gpu,
         threads: c.threads,
         samples: Object.fromEntries(ours.get(c.backend)!),
-        ratios: Object.fromEntries([...ACTIVATIONS, "gradientFlow"].map((k) => [k, ratios(c, k)])),
+        ratios: Object.fromEntries([...ACTIVATIONS, "gradientFlow", TRAINING].map((k) => [k, ratios(c, k)])),
       })),
       pytorch: torchThreads.map((t) => ({ threads: t, samples: Object.fromEntries(theirs.get(t)!) })),
     };

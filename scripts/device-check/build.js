@@ -110,8 +110,9 @@ function finish() {
     fs.copyFileSync(fs.realpathSync(loader), path.join(BUNDLE, "vulkan", "libvulkan.so.1"));
   } else say("no vendored Vulkan loader (.vendor/mesa, from npm run setup -- --with-lavapipe): the device must have libvulkan1");
 
-  for (const f of ["torch_activations.py", "torch_gradient_flow.py"]) fs.copyFileSync(path.join(ROOT, "bench", f), path.join(BUNDLE, f));
+  for (const f of ["torch_activations.py", "torch_gradient_flow.py", "torch_model_training.py"]) fs.copyFileSync(path.join(ROOT, "bench", f), path.join(BUNDLE, f));
   for (const f of ["run.sh", "README.md"]) fs.copyFileSync(path.join(__dirname, f), path.join(BUNDLE, f));
+  fs.copyFileSync(path.join(ROOT, "data", "digits", "digits.csv.gz"), path.join(BUNDLE, "digits.csv.gz"));
   fs.chmodSync(path.join(BUNDLE, "run.sh"), 0o755);
 
   const commit = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();

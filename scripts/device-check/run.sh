@@ -14,6 +14,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 RESULTS="${RESULTS:-$HERE/results}"
 mkdir -p "$RESULTS"
 export ACTIVATION_LAB_QUIET="${ACTIVATION_LAB_QUIET:-1}"
+# The digits (the benchmark trains the "your own model" MLP on them), shipped beside the bundle.
+export ACTIVATION_LAB_DIGITS_FILE="$HERE/digits.csv.gz"
 
 # Node ≥ 20: the system's, else the pinned one unpacked beside this folder (see README.md).
 NODE=""

@@ -13,8 +13,11 @@ export const DIGITS_CLASSES = 10;
 /** Pixels count "on" bits in a 4×4 block, so they run from 0 to 16. */
 export const DIGITS_MAX_PIXEL = 16;
 
-/** dist/src/datasets → the package root, where data/ sits beside dist/ (both in `files`). */
-export const DIGITS_FILE = path.resolve(__dirname, "..", "..", "..", "data", "digits", "digits.csv.gz");
+/**
+ * dist/src/datasets → the package root, where data/ sits beside dist/ (both in `files`);
+ * ACTIVATION_LAB_DIGITS_FILE points elsewhere (the device check's single-file bundle ships its own copy).
+ */
+export const DIGITS_FILE = process.env.ACTIVATION_LAB_DIGITS_FILE || path.resolve(__dirname, "..", "..", "..", "data", "digits", "digits.csv.gz");
 
 export interface DigitsOptions {
   /** "flat": x is [n, 64] (the default); "image": [n, 8, 8, 1], channels last as Conv2D expects. */
