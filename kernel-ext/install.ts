@@ -140,9 +140,10 @@ export interface InstallResult {
 
 /**
  * anywidget's front end in a Jupyter data directory: as pip's `anywidget` installs it, or as the
- * set-up builds it from npm where pip has no anywidget (scripts/install-anywidget.js).
+ * set-up builds it from npm where pip has no anywidget (scripts/install-anywidget.js). The
+ * set-up and the browser test ask here too.
  */
-function anywidgetFrontEnd(root: string): string | undefined {
+export function anywidgetFrontEnd(root: string): string | undefined {
   const dirs = [path.join(root, "labextensions", "anywidget"), path.join(root, "labextensions", "@activation-lab", "anywidget")];
   return dirs.find((dir) => fs.existsSync(path.join(dir, "package.json")));
 }

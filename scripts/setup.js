@@ -166,11 +166,12 @@ if (fs.existsSync(path.join(ROOT, "scripts", "build-widgets.js"))) {
 // 4b. The anywidget front end AnyWidget renders through: pip's anywidget where the index has it,
 // else built from npm anywidget (scripts/install-anywidget.js says why and how).
 if (fs.existsSync(path.join(ROOT, "scripts", "install-anywidget.js"))) {
-  const labextensions = path.join(VENV, "share", "jupyter", "labextensions");
+  // Where `activation-lab install` looks for it (dist/ is built by step 2).
+  const { anywidgetFrontEnd } = require(path.join(ROOT, "dist", "kernel-ext", "install.js"));
   step(
     "anywidget-front-end",
     fingerprint(["scripts/install-anywidget.js", "scripts/build-widgets.js", "widgets/anywidget/package.json", "package-lock.json", "scripts/requirements.txt", ...listFiles("widgets/anywidget/src", /./)]),
-    () => ["anywidget", path.join("@activation-lab", "anywidget")].some((dir) => fs.existsSync(path.join(labextensions, dir, "package.json"))),
+    () => anywidgetFrontEnd(path.join(VENV, "share", "jupyter")) !== undefined,
     () => run(process.execPath, [path.join(ROOT, "scripts", "install-anywidget.js"), ...(quiet ? ["--quiet"] : [])]),
   );
 }

@@ -9,6 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
+import { anywidgetFrontEnd } from "../../kernel-ext/install";
 import { browserSkipReason, REPO_ROOT, startLab, VENV } from "./lab";
 import type { Page } from "playwright-core";
 import { command, launchBrowser, openNotebook, waitForKernelIdle } from "./page";
@@ -59,11 +60,7 @@ async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs
 }
 
 test("AnyWidget in JupyterLab and chromium", { skip, timeout: 300_000 }, async (t) => {
-  const labextensions = path.join(VENV, "share", "jupyter", "labextensions");
-  assert.ok(
-    ["anywidget", "@activation-lab/anywidget"].some((dir) => fs.existsSync(path.join(labextensions, dir, "package.json"))),
-    "the anywidget front end is in .venv (npm run setup installs it)",
-  );
+  assert.ok(anywidgetFrontEnd(path.join(VENV, "share", "jupyter")), "the anywidget front end is in .venv (npm run setup installs it)");
   const lab = await startLab({
     notebooks: [NOTEBOOK],
     // Save widget state into the notebook (checked last).
