@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { tf, type Tensor } from "../../src/tf";
 import { describeWithBackends } from "../support/backends";
+import { PYTHON, ROOT, skipWithoutTorch } from "./torch";
 import { activation } from "../../src/activations";
 import { backward, drawWeights, forward, toTensors, type NormName } from "../../src/experiments/network";
 import { logitGradient, predict, resolveOutput, targets } from "../../src/experiments/objective";
@@ -20,20 +21,11 @@ import { Rng } from "../../src/experiments/rng";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
 
-const ROOT = path.resolve(__dirname, "../../..");
-/** The venv's Python; ACTIVATION_LAB_PYTHON points elsewhere (e.g. to check the skip path). */
-const PYTHON = process.env.ACTIVATION_LAB_PYTHON ?? path.join(ROOT, ".venv", "bin", "python");
 const SCRIPT = path.join(ROOT, "test", "pytorch", "torch_gradients.py");
 const ACTIVATIONS = ["relu", "gelu", "selu", "sigmoid", "tanh", "leaky_relu"];
 const NORMS: NormName[] = ["none", "batch", "layer"];
 const SHAPE = { inputSize: 10, width: 24, depth: 5, outputSize: 0 };
 const BATCH = 16;
-
-function torchAvailable(): string | undefined {
-  if (!fs.existsSync(PYTHON)) return `${PYTHON} does not exist (run npm run setup)`;
-  const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
-  return r.status === 0 ? undefined : `torch is not installed for ${PYTHON} (npm test's setup step installs it into .venv)`;
-}
 
 /** Relative error of a layer: worst absolute difference over the reference's largest entry. */
 function relativeError(mine: Float32Array, reference: number[]): number {
@@ -57,16 +49,6 @@ function torchGradients(cases: Record<string, unknown>[]): { torch: string; case
   }
 }
 
-/** Written by `node scripts/setup.js --for-tests` once it installed torch into .venv. */
-const TEST_PACKAGES_STAMP = path.join(ROOT, ".setup-stamps", "python-test-packages.stamp");
-
-function skipWithoutTorch(t: { skip(message: string): void }): boolean {
-  const missing = torchAvailable();
-  if (!missing) return false;
-  if (fs.existsSync(TEST_PACKAGES_STAMP)) assert.fail(`PyTorch cross-check cannot run although the test set-up installed torch: ${missing}`);
-  t.skip(missing);
-  return true;
-}
 
 /** Reads every tensor (asynchronously: webgpu cannot read synchronously in Node) and disposes it. */
 async function readAll(tensors: Tensor[]): Promise<Float32Array[]> {

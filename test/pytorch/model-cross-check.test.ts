@@ -1,7 +1,7 @@
 /**
  * inspect on a user's Conv2D + Dense model against PyTorch: the same weights and digits
  * exported to torch_model_gradients.py (float64), every layer's gradient statistics and the
- * loss compared within 1e-4. Skipped with a message without torch in .venv, unless CI is set.
+ * loss compared within 1e-4. Skipped with a message without torch in .venv, unless it must be there (torch.ts).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,26 +14,14 @@ import { useBackend } from "../../src/backend";
 import { datasets } from "../../src/datasets";
 import { inspect } from "../../src/model/inspect";
 import { gradStats } from "../../src/experiments/stats";
+import { PYTHON, ROOT, skipWithoutTorch } from "./torch";
 
 process.env.ACTIVATION_LAB_QUIET = "1";
 
-const ROOT = path.resolve(__dirname, "../../..");
-const PYTHON = process.env.ACTIVATION_LAB_PYTHON ?? path.join(ROOT, ".venv", "bin", "python");
 const SCRIPT = path.join(ROOT, "test", "pytorch", "torch_model_gradients.py");
 
-function torchMissing(): string | undefined {
-  if (!fs.existsSync(PYTHON)) return `${PYTHON} does not exist (run npm run setup)`;
-  const r = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
-  return r.status === 0 ? undefined : `torch is not installed for ${PYTHON} (npm test's setup step installs it into .venv)`;
-}
-
 test("inspect's per-layer gradients of a Conv2D + Dense model match PyTorch within 1e-4", async (t) => {
-  const missing = torchMissing();
-  if (missing) {
-    if (process.env.CI) assert.fail(`PyTorch cross-check cannot run: ${missing}`);
-    t.skip(missing);
-    return;
-  }
+  if (skipWithoutTorch(t)) return;
   await useBackend("wasm");
   const n = 64;
   const d = datasets.digits({ shape: "image", normalize: true });
