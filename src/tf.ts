@@ -10,3 +10,11 @@ tf.env().set("PROD", true);
 
 export { tf };
 export type Tensor = tf.Tensor;
+
+/**
+ * Whether TensorFlow (tfjs-node, CPU or CUDA) computes now: there every op is a native call,
+ * so forms and layouts are chosen by their count of ops (activations/per-backend.ts).
+ */
+export function onTensorflow(): boolean {
+  return tf.getBackend() === "tensorflow";
+}

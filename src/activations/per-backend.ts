@@ -13,14 +13,14 @@
  * A definition names its forms with `byBackend`; everything else (customGrad, derivative,
  * the numerics suite that runs once per backend) sees one function.
  */
-import { tf, type Tensor } from "../tf";
+import { onTensorflow, tf, type Tensor } from "../tf";
 import type { Params } from "./types";
 
 type Form = (x: Tensor, p: Params) => Tensor;
 
 /** The form for the backend computing now: `tensorflow` there, `portable` everywhere else. */
 export function byBackend(forms: { tensorflow: Form; portable: Form }): Form {
-  return (x, p) => (tf.getBackend() === "tensorflow" ? forms.tensorflow : forms.portable)(x, p);
+  return (x, p) => (onTensorflow() ? forms.tensorflow : forms.portable)(x, p);
 }
 
 /** The kernel name: tfjs has no erfc, and a future tfjs Erfc must not collide with this one. */
@@ -53,6 +53,6 @@ tf.registerGradient({
  * backend has the kernel; the other backends' forms do without it.
  */
 export function erfcOnTensorflow(x: Tensor): Tensor {
-  if (tf.getBackend() !== "tensorflow") throw new Error(`erfc runs on the tensorflow backend only; the backend now is ${tf.getBackend()}`);
+  if (!onTensorflow()) throw new Error(`erfc runs on the tensorflow backend only; the backend now is ${tf.getBackend()}`);
   return tf.engine().runKernel(ERFC, { x }) as Tensor;
 }

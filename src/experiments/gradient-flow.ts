@@ -7,7 +7,7 @@
  * per-layer norms show the backward amplification of the stack alone. Each seed draws its own
  * weights, input batch (and start direction); results keep every seed and a Summary over them.
  */
-import { tf, type Tensor } from "../tf";
+import { onTensorflow, tf, type Tensor } from "../tf";
 import { ready } from "../backend";
 import { progress, takeInterrupt, yieldToEventLoop } from "../live";
 import { resolveActivations, type Activation, type ActivationLike } from "../activations";
@@ -156,7 +156,7 @@ export interface SharedFlowTensors {
 /** The weights of one run at its init's scale, in the form the backend computing now runs fastest. */
 function runWeights(shared: SharedFlowTensors, depth: number, init: InitName): Pick<Params, "w" | "wT" | "scale"> {
   const scale = layerScales(shared.shapes, depth, init);
-  if (tf.getBackend() !== "tensorflow") return { w: shared.w, wT: shared.wT.length ? shared.wT : undefined, scale };
+  if (!onTensorflow()) return { w: shared.w, wT: shared.wT.length ? shared.wT : undefined, scale };
   let w = shared.scaled.get(init);
   if (!w) {
     w = shared.w.map((wl, l) => tf.mul(wl, scale[l]));
@@ -214,7 +214,7 @@ export async function flowRun(act: Activation, o: ResolvedFlowOptions, shared: S
     // On tensorflow, where each op is a native call, one stacked reduction rather than two
     // small ops per layer; on wasm the per-layer ops are cheaper than the stack's copy.
     const moments = own(
-      tf.tidy(() => (tf.getBackend() === "tensorflow" ? tf.mean(tf.square(tf.stack(trace.normalized)), [1, 2]) : tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z)))))),
+      tf.tidy(() => (onTensorflow() ? tf.mean(tf.square(tf.stack(trace.normalized)), [1, 2]) : tf.stack(trace.normalized.map((z) => tf.mean(tf.square(z)))))),
     );
     const momentValues = await moments.data();
     const layers: LayerFlow[] = [];

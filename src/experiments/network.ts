@@ -8,7 +8,7 @@
  * Layer l (1..depth):  z = h·W (+ b);  ẑ = norm(z);  h' = f(ẑ).
  * An optional linear output layer maps the last hidden layer to logits.
  */
-import { tf, type Tensor } from "../tf";
+import { onTensorflow, tf, type Tensor } from "../tf";
 import type { Activation } from "../activations/types";
 import { measure } from "../properties";
 import { Rng } from "./rng";
@@ -289,7 +289,7 @@ export function backwardLayer(params: Params, trace: Trace, l: number, g: Tensor
  * it is not used.)
  */
 export function transposesInPlace(): boolean {
-  return tf.getBackend() === "tensorflow";
+  return onTensorflow();
 }
 
 /** aᵀ·b, in the form the backend runs fastest. */
