@@ -61,6 +61,11 @@ interface Column {
   training?: Awaited<ReturnType<typeof ourTraining>>;
 }
 
+/** The PyTorch thread count a column is compared with: its own, or all cores beside a GPU. */
+function pytorchThreadsFor(c: Column): number {
+  return c.info.gpu ? os.cpus().length : c.threads;
+}
+
 /** Per-round times (ms) of one thing on one side: f and f′, or a gradientFlow pass. */
 type Samples = Map<string, { f: number[]; df: number[] }>;
 
@@ -114,7 +119,7 @@ async function main(): Promise<void> {
 
   // One PyTorch per thread count a backend uses (a GPU backend is set beside all cores), and
   // PyTorch on all cores, its best here, whatever the backends use.
-  const torchThreads = [...new Set([...columns.map((c) => (c.info.gpu ? os.cpus().length : c.threads)), os.cpus().length])].sort((a, b) => a - b);
+  const torchThreads = [...new Set([...columns.map(pytorchThreadsFor), os.cpus().length])].sort((a, b) => a - b);
   const torchAct = new Map<number, TorchServer>();
   const torchFlow = new Map<number, TorchServer>();
   const torchTrain = new Map<number, TorchTraining>();
@@ -193,7 +198,7 @@ async function main(): Promise<void> {
    * Per-round ratios of f + f′ (or a gradientFlow pass) to PyTorch at the column's threads
    * (or at `threads`: PyTorch at one thread is the steadier baseline on a loaded machine).
    */
-  const ratios = (c: Column, key: string, threads = c.info.gpu ? os.cpus().length : c.threads): number[] => {
+  const ratios = (c: Column, key: string, threads = pytorchThreadsFor(c)): number[] => {
     const mine = ours.get(c.backend)!.get(key);
     const base = theirs.get(threads)?.get(key);
     if (!mine || !base || base.f.length === 0) return [];
@@ -223,33 +228,29 @@ async function main(): Promise<void> {
   console.log(table(["activation", ...columns.map((c) => c.label)], ACTIVATIONS.map((name) => [name, ...columns.map((c) => spread(ratios(c, name)))])));
 
   console.log(`\ngradientFlow, ${FLOW_ACTIVATIONS.length} activations × depth ${FLOW_SHAPE.depth} × width ${FLOW_SHAPE.width} × batch ${FLOW_SHAPE.batch}`);
-  const flowMs = (s: Samples | undefined) => (s?.get("gradientFlow") ? ms(median(s.get("gradientFlow")!.f)) : "—");
-  console.log(
-    table(
-      ["run", "median ms", ...torchThreads.map((t) => `× PyTorch ${t}t [min–max]`)],
+  /**
+   * One timed thing on every column and PyTorch at each thread count: its median ms (as `cell`
+   * writes it) and its per-round ratios to PyTorch; columns in `notRun` were not timed.
+   */
+  const timedTable = (key: string, msHeader: string, cell: (ms: number) => string, notRun: (c: Column) => boolean = () => false) => {
+    const msOf = (s: Samples | undefined) => (s?.get(key) ? cell(median(s.get(key)!.f)) : "—");
+    return table(
+      ["run", msHeader, ...torchThreads.map((t) => `× PyTorch ${t}t [min–max]`)],
       [
         ...columns.map((c) =>
-          c.backend === "cpu"
+          notRun(c)
             ? [`${c.label} (${c.threads}t)`, "—", ...torchThreads.map(() => "not run")]
-            : [`${c.label} (${c.threads}t)`, flowMs(ours.get(c.backend)), ...torchThreads.map((t) => spread(ratios(c, "gradientFlow", t)))],
+            : [`${c.label} (${c.threads}t)`, msOf(ours.get(c.backend)), ...torchThreads.map((t) => spread(ratios(c, key, t)))],
         ),
-        ...torchThreads.map((t) => [`PyTorch CPU ${t}t`, flowMs(theirs.get(t)), ...torchThreads.map((u) => (u === t ? "1×" : "—"))]),
+        ...torchThreads.map((t) => [`PyTorch CPU ${t}t`, msOf(theirs.get(t)), ...torchThreads.map((u) => (u === t ? "1×" : "—"))]),
       ],
-    ),
-  );
+    );
+  };
+  console.log(timedTable("gradientFlow", "median ms", ms, (c) => c.backend === "cpu"));
 
   const steps = stepsPerEpoch(rows);
   console.log(`\ntraining step of the digits MLP (64-${HIDDEN.join("-")}-10, Adam, batch ${BATCH}): an epoch of ${steps} steps, the library's trainStep against PyTorch`);
-  const trainMs = (s: Samples | undefined) => (s?.get(TRAINING) ? `${ms(median(s.get(TRAINING)!.f))} (${ms(median(s.get(TRAINING)!.f) / steps)}/step)` : "—");
-  console.log(
-    table(
-      ["run", "median ms per epoch", ...torchThreads.map((t) => `× PyTorch ${t}t [min–max]`)],
-      [
-        ...columns.map((c) => [`${c.label} (${c.threads}t)`, trainMs(ours.get(c.backend)), ...torchThreads.map((t) => spread(ratios(c, TRAINING, t)))]),
-        ...torchThreads.map((t) => [`PyTorch CPU ${t}t`, trainMs(theirs.get(t)), ...torchThreads.map((u) => (u === t ? "1×" : "—"))]),
-      ],
-    ),
-  );
+  console.log(timedTable(TRAINING, "median ms per epoch", (v) => `${ms(v)} (${ms(v / steps)}/step)`));
 
   console.log("\ntargets");
   for (const [backend, what, limit] of TARGETS) {
@@ -260,7 +261,7 @@ async function main(): Promise<void> {
     // Beside the same-threads ratio (the target's), the ratio to PyTorch at the other thread
     // counts timed: at one thread it is the steadier baseline on a loaded machine, where
     // PyTorch's multi-threaded runs can collapse; on all cores it is PyTorch's best here.
-    const same = c.info.gpu ? os.cpus().length : c.threads;
+    const same = pytorchThreadsFor(c);
     const others = torchThreads.filter((t) => t !== same).map((t) => `; against PyTorch ${t}t: ${spread(ratios(c, what, t))}`);
     console.log(`  ${backend} ${what}${what === "gradientFlow" ? "" : " f + f′"} ≤ ${limit}× PyTorch (${same}t): ${median(r) <= limit ? "met" : "MISSED"} (${spread(r)}${others.join("")})`);
   }
