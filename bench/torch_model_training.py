@@ -1,9 +1,10 @@
-"""The digits MLP of bench/model-training.ts trained in PyTorch CPU: same layers (64-32-32-10,
-ReLU, softmax cross-entropy), Adam, batch size and thread count. A server for interleaved
-rounds: after the spec, each line "epoch" on stdin runs one epoch and answers its wall time.
+"""The digits MLP of bench/support/digits-training.ts trained in PyTorch CPU: same layers
+(64-32-32-10, ReLU, softmax cross-entropy), Adam, batch size and thread count. A server for
+interleaved rounds (bench/support/torch-server.ts): after the spec, each further stdin line
+runs one epoch and answers its wall time.
 
-Input (JSON on argv[1]): {"x": [...], "labels": [...], "features": 64, "classes": 10,
-"hidden": [32, 32], "batch": 32, "lr": 0.01, "threads": 1}. Output: one JSON line
+stdin, first line (JSON): {"x": [...], "labels": [...], "features": 64, "classes": 10,
+"hidden": [32, 32], "batch": 32, "lr": 0.01, "threads": 1}. stdout: one JSON line
 {"torch", "threads"}, then {"ms"} per epoch asked for.
 """
 import json
@@ -15,8 +16,7 @@ import torch.nn.functional as F
 
 
 def main():
-    with open(sys.argv[1]) as fh:
-        spec = json.load(fh)
+    spec = json.loads(sys.stdin.readline())
     torch.set_num_threads(spec["threads"])
     torch.manual_seed(0)
     x = torch.tensor(spec["x"], dtype=torch.float32).reshape(-1, spec["features"])
@@ -42,9 +42,7 @@ def main():
 
     epoch()  # warm-up
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
-    for line in sys.stdin:
-        if line.strip() != "epoch":
-            break
+    for _ in sys.stdin:
         t0 = time.perf_counter()
         epoch()
         print(json.dumps({"ms": (time.perf_counter() - t0) * 1000}), flush=True)

@@ -4,18 +4,13 @@
  * library's own `trainStep` (what `train({ model, data })` and `advise` run), and the same
  * epoch in PyTorch as a long-lived child (bench/torch_model_training.py).
  */
-import { spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import * as readline from "node:readline";
 import { tf } from "../../src/tf";
 import { datasets } from "../../src/datasets";
 import { splitStratified } from "../../src/datasets/split";
 import { Optimizer } from "../../src/experiments/optimizer";
 import { prepareData, resolveLoss } from "../../src/model/data";
 import { trainStep } from "../../src/model/train";
-import { TORCH_DIR, TORCH_PYTHON } from "./torch-server";
+import { startTorchServer } from "./torch-server";
 
 export const HIDDEN = [32, 32];
 export const BATCH = 32;
@@ -86,23 +81,8 @@ export interface TorchTraining {
 
 /** PyTorch training the same MLP on the same rows at `threads`; a string says why not. */
 export async function startTorchTraining(rows: DigitsRows, threads: number): Promise<TorchTraining | string> {
-  if (!fs.existsSync(TORCH_PYTHON)) return `no Python at ${TORCH_PYTHON} (run npm run setup)`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "al-bench-"));
-  const file = path.join(dir, "spec.json");
-  fs.writeFileSync(file, JSON.stringify({ x: Array.from(rows.x), labels: Array.from(rows.labels), features: 64, classes: 10, hidden: HIDDEN, batch: BATCH, lr: LR, threads }));
-  const child = spawn(TORCH_PYTHON, [path.join(TORCH_DIR, "torch_model_training.py"), file], { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, PYTHONWARNINGS: "ignore" } });
-  child.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse(((await lines.next()).value as string) ?? "null");
-  const hello = (await next()) as { torch: string; threads: number } | null;
-  if (!hello) return "torch_model_training.py did not start";
-  return {
-    version: hello.torch,
-    threads: hello.threads,
-    epoch: async () => {
-      child.stdin.write("epoch\n");
-      return ((await next()) as { ms: number }).ms;
-    },
-    close: () => child.stdin.end(),
-  };
+  const spec = { x: Array.from(rows.x), labels: Array.from(rows.labels), features: 64, classes: 10, hidden: HIDDEN, batch: BATCH, lr: LR, threads, serve: true };
+  const server = await startTorchServer("torch_model_training.py", spec);
+  if (typeof server === "string") return server;
+  return { ...server, epoch: async () => (await server.ask<{ ms: number }>("epoch")).ms };
 }
